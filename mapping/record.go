@@ -1,0 +1,238 @@
+package mapping
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+)
+
+// Severity says whether a problem stops a row (Error) or is only worth telling (Warning).
+type Severity int
+
+const (
+	Error Severity = iota
+	Warning
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Problem is one broken rule in a header or a row, with everything a report needs to point at
+// the cell.
+type Problem struct {
+	Row      int    // sheet row number, from 1
+	Column   int    // 0-based sheet column index; -1 for a column the sheet lacks
+	Letter   string // the column's letter ("A"); "" for a column the sheet lacks
+	Header   string
+	Value    string // the cell as read; "***" for a sensitive field
+	Rule     Rule
+	Severity Severity
+	Message  string // English; translate by Rule
+}
+
+func (p Problem) Error() string {
+	at := fmt.Sprintf("row %d", p.Row)
+	if p.Letter != "" {
+		at += ", column " + p.Letter
+	}
+	if p.Header != "" {
+		at += fmt.Sprintf(" (%s)", p.Header)
+	}
+	if p.Value != "" {
+		return fmt.Sprintf("%s: %q: %s", at, p.Value, p.Message)
+	}
+	return at + ": " + p.Message
+}
+
+// Record is one imported row: converted, checked, and ready to be written.
+type Record struct {
+	Row int // the sheet row number
+	// Key is the canonical value of the match column ("" when the mapping has no match key
+	// or the cell is empty); UID is the uId column's value, 0 when there is none.
+	Key string
+	UID int64
+	// Values are the converted cells of the columns that are written (not uId, not read-only
+	// columns), in mapping order.
+	Values []Value
+	// Input sets every field of Values: the body of a create.
+	Input bangwo8.CompanyInput
+}
+
+// Value is one converted cell.
+type Value struct {
+	Column *Column
+	Raw    string   // the cell as read, the formula escape removed
+	Text   string   // canonical: what an export of the same value writes ("2017-01-01", "1" for an enum)
+	Elems  []string // the elements of a list or cascade value
+	// Set is false when the cell was empty and the column keeps empty cells (empty: keep, or
+	// status): the field is then neither written nor compared.
+	Set bool
+}
+
+// Blank reports whether every cell that the binding reads is empty: such rows (often left at
+// the end of a sheet) are skipped, not reported.
+func (b *Binding) Blank(cells []string) bool {
+	for _, bc := range b.cols {
+		if bc.index < len(cells) && trimSpace(cells[bc.index]) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Record converts the cells of sheet row number row. The record is nil when any cell breaks a
+// rule; every broken rule is reported, not only the first.
+func (b *Binding) Record(row int, cells []string) (*Record, []Problem) {
+	r := &Record{Row: row}
+	var problems []Problem
+	for _, bc := range b.cols {
+		c := bc.col
+		if c.ReadOnly && c.Field != "uId" {
+			continue
+		}
+		raw := ""
+		if bc.index < len(cells) {
+			raw = UnescapeFormula(cells[bc.index])
+		}
+		v, err := b.value(c, raw)
+		if err != nil {
+			shown := raw
+			if sensitive(c.Field) && shown != "" {
+				shown = "***"
+			}
+			problems = append(problems, Problem{Row: row, Column: bc.index, Letter: ColumnLetter(bc.index),
+				Header: c.Header, Value: shown, Rule: err.rule, Message: err.msg})
+			continue
+		}
+		if c.Field == b.mapping.Match {
+			r.Key = v.Text
+		}
+		if c.Field == "uId" {
+			r.UID, _ = strconv.ParseInt(v.Text, 10, 64) // canonical int, or "" (0)
+			continue
+		}
+		r.Values = append(r.Values, v)
+		if v.Set {
+			setInput(&r.Input, v, c.As)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return r, nil
+}
+
+// value converts one cell of column c.
+func (b *Binding) value(c *Column, raw string) (Value, *cellError) {
+	v := Value{Column: c, Raw: raw}
+	s := c.cellText(raw)
+	if s == "" && c.HasDefault {
+		s = c.cellText(c.Default)
+	}
+	if s == "" {
+		if c.Required {
+			return v, fail(RuleRequired, "required: the cell is empty")
+		}
+		v.Set = !c.KeepEmpty && c.Field != "status" && c.Field != "uId"
+		if fieldIsInt(c.Field) {
+			v.Text = "0" // the API's "none" for a group
+		}
+		return v, nil
+	}
+	conv, err := c.convert(s, b.opts.DateSystem)
+	if err != nil {
+		return v, err
+	}
+	v.Text, v.Elems, v.Set = conv.text, conv.elems, true
+	return v, nil
+}
+
+// cellText is the cell as the column reads it: trimmed, unless a text column keeps spaces.
+func (c *Column) cellText(raw string) string {
+	if c.Trim || c.Type != TypeText {
+		return trimSpace(raw)
+	}
+	return raw
+}
+
+// sensitive fields never appear in reports.
+func sensitive(field string) bool { return field == "servicepassword" }
+
+// redact hides a sensitive value.
+func redact(field, s string) string {
+	if sensitive(field) && s != "" {
+		return "***"
+	}
+	return s
+}
+
+// setInput sets the field of v in a create or update body; shape says how a custom list or
+// cascade value is sent.
+func setInput(in *bangwo8.CompanyInput, v Value, shape Shape) {
+	c := v.Column
+	if key, ok := c.CustomKey(); ok {
+		fv := bangwo8.Text(v.Text)
+		if (c.Type == TypeList || c.Type == TypeCascade) && shape == ShapeList {
+			fv = bangwo8.List(v.Elems...)
+		}
+		for i := range in.CustomFields {
+			if in.CustomFields[i].Key == key {
+				in.CustomFields[i].Value = fv
+				return
+			}
+		}
+		in.CustomFields = append(in.CustomFields, bangwo8.CustomField{Key: key, Value: fv})
+		return
+	}
+	if fieldIsInt(c.Field) {
+		n, _ := strconv.ParseInt(v.Text, 10, 64) // checked by convert; "" is 0
+		switch c.Field {
+		case "userGroup":
+			in.UserGroup = &n
+		case "status":
+			in.Status = bangwo8.Ptr(int(n))
+		}
+		return // uId and supportId are never written
+	}
+	if p := inputString(in, c.Field); p != nil {
+		*p = bangwo8.Ptr(v.Text)
+	}
+}
+
+// inputString returns the string field of a CompanyInput named by its JSON key.
+func inputString(in *bangwo8.CompanyInput, key string) **string {
+	switch key {
+	case "companyName":
+		return &in.CompanyName
+	case "servicestarttime":
+		return &in.ServiceStartTime
+	case "serviceendtime":
+		return &in.ServiceEndTime
+	case "userURL":
+		return &in.UserURL
+	case "serveNote":
+		return &in.ServeNote
+	case "serviceCharge":
+		return &in.ServiceCharge
+	case "serviceaccount":
+		return &in.ServiceAccount
+	case "servicepassword":
+		return &in.ServicePassword
+	case "address":
+		return &in.Address
+	case "tableName":
+		return &in.TableName
+	case "province":
+		return &in.Province
+	case "city":
+		return &in.City
+	case "service_groupid":
+		return &in.ServiceGroupID
+	}
+	return nil
+}
