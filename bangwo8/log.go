@@ -1,0 +1,32 @@
+package bangwo8
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// logAttempt logs one attempt: at debug when it succeeded, at info when it failed (the retry
+// or the caller's error says what happens next). Error texts never hold credentials.
+func (c *Client) logAttempt(ctx context.Context, method, path string, attempt int, res *http.Response, elapsed time.Duration, err error) {
+	level := slog.LevelDebug
+	if err != nil {
+		level = slog.LevelInfo
+	}
+	if !c.logger.Enabled(ctx, level) {
+		return
+	}
+	status := 0
+	if res != nil {
+		status = res.StatusCode
+	}
+	attrs := []slog.Attr{
+		slog.String("method", method), slog.String("path", path), slog.Int("status", status),
+		slog.Int("attempt", attempt), slog.Duration("elapsed", elapsed.Round(time.Millisecond)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.LogAttrs(ctx, level, "bangwo8 call", attrs...)
+}
