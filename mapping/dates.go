@@ -71,12 +71,12 @@ func civil(ys, ms, ds, hs, mins, ss string) (time.Time, error) {
 	if y < 1 || mo < 1 || mo > 12 {
 		return time.Time{}, fmt.Errorf("no month %d", mo)
 	}
+	if h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, fmt.Errorf("no time %02d:%02d:%02d", h, mi, sec)
+	}
 	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
 	if d < 1 || t.Day() != d || t.Month() != time.Month(mo) {
 		return time.Time{}, fmt.Errorf("%04d-%02d has no day %d", y, mo, d)
-	}
-	if h > 23 || mi > 59 || sec > 59 {
-		return time.Time{}, fmt.Errorf("no time %02d:%02d:%02d", h, mi, sec)
 	}
 	return t, nil
 }

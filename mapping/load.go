@@ -82,8 +82,16 @@ func (l *loader) errorf(n ast.Node, format string, args ...any) {
 }
 
 func position(n ast.Node) (int, int) {
-	if n == nil {
+	// A block mapping's own token is its first colon; people look for its first key.
+	switch m := n.(type) {
+	case nil:
 		return 1, 1
+	case *ast.MappingNode:
+		if !m.IsFlowStyle && len(m.Values) > 0 {
+			return position(m.Values[0].Key)
+		}
+	case *ast.MappingValueNode:
+		return position(m.Key)
 	}
 	if tk := n.GetToken(); tk != nil && tk.Position != nil {
 		return tk.Position.Line, tk.Position.Column
@@ -222,11 +230,40 @@ func (l *loader) integer(n ast.Node, key string) (int, bool) {
 
 // unknownKey reports a key the format does not have, suggesting the closest one.
 func (l *loader) unknownKey(n ast.Node, key string, known []string) {
+	best, bestDist := "", 3 // suggest only near misses: at most two edits
 	for _, k := range known {
-		if strings.EqualFold(strings.ReplaceAll(k, "_", ""), strings.ReplaceAll(key, "_", "")) {
-			l.errorf(n, "unknown key %q (did you mean %q?)", key, k)
-			return
+		if d := editDistance(strings.ToLower(k), strings.ToLower(key)); d < bestDist {
+			best, bestDist = k, d
 		}
 	}
+	if best != "" {
+		l.errorf(n, "unknown key %q (did you mean %q?)", key, best)
+		return
+	}
 	l.errorf(n, "unknown key %q; known keys: %s", key, strings.Join(known, ", "))
+}
+
+// editDistance is the Levenshtein distance of two short strings, by runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		return 64 // no key is that long: not a near miss
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
