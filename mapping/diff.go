@@ -101,7 +101,11 @@ func current(existing *bangwo8.Company, c *Column) oldValue {
 		return o
 	}
 	s, _ := existing.Get(c.Field)
-	return oldValue{text: s}
+	o := oldValue{text: s}
+	if c.Type == TypeList || c.Type == TypeCascade {
+		o.elems = c.elems(bangwo8.Text(s))
+	}
+	return o
 }
 
 // same reports whether the existing value already equals the record's value.

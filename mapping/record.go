@@ -177,7 +177,7 @@ func setInput(in *bangwo8.CompanyInput, v Value, shape Shape) {
 	c := v.Column
 	if key, ok := c.CustomKey(); ok {
 		fv := bangwo8.Text(v.Text)
-		if (c.Type == TypeList || c.Type == TypeCascade) && shape == ShapeList {
+		if shape == ShapeList {
 			fv = bangwo8.List(v.Elems...)
 		}
 		for i := range in.CustomFields {
