@@ -181,4 +181,3 @@ func TestAuthentication(t *testing.T) {
 	}
 	callAs(t, ts, "agent@example.com", "pässwörd-秘密", "GET", "/api/v1/companies.json", nil).wantStatus(t, 200)
 }
-

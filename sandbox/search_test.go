@@ -49,12 +49,12 @@ func TestSearchTerms(t *testing.T) {
 		{"field_2:454", asc, []int64{12, 11}}, // contains: 454 and 84541
 		{"field_2:8454", asc, []int64{11}},
 		{"field_2:下拉菜单", asc, []int64{13}},
-		{"field_1:二级1", asc, []int64{11}},              // one level of a cascade
-		{"field_1:北京市/二级1", asc, []int64{11}},          // across levels, joined by /
+		{"field_1:二级1", asc, []int64{11}},     // one level of a cascade
+		{"field_1:北京市/二级1", asc, []int64{11}}, // across levels, joined by /
 		{"field_1:天津", asc, []int64{12}},
 		{"gjfx:4672423", asc, []int64{13}},
 		{"expect_time:2021-04", asc, []int64{12}},
-		{"field_1:454", asc, []int64{}},                 // another field's value
+		{"field_1:454", asc, []int64{}}, // another field's value
 		{"nosuchfield:4", asc, []int64{}},
 		{"createDT:2021-03-01", asc, []int64{11, 13}},
 		{"createDT>2021-03-01", asc, []int64{16}},
