@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
+)
+
+// apiFlags are the flags of every command that talks to the API.
+type apiFlags struct {
+	baseURL      string
+	account      string
+	passwordFile string
+	insecureHTTP bool
+	rps          float64
+	burst        int
+	concurrency  int
+}
+
+const defaultBaseURL = "https://www.bangwo8.com"
+
+// register adds the API flags to cmd. Defaults for base URL and account come from the
+// environment, so `--help` shows what a run would use.
+func (f *apiFlags) register(cmd *cobra.Command, a *app) {
+	fl := cmd.Flags()
+	base := a.getenv("BANGWO8_BASE_URL")
+	if base == "" {
+		base = defaultBaseURL
+	}
+	fl.StringVar(&f.baseURL, "base-url", base, "API base URL (env BANGWO8_BASE_URL)")
+	fl.StringVar(&f.account, "account", a.getenv("BANGWO8_ACCOUNT"), "agent account (env BANGWO8_ACCOUNT)")
+	fl.StringVar(&f.passwordFile, "password-file", "", "file holding the password (else env BANGWO8_PASSWORD; never a flag value)")
+	fl.BoolVar(&f.insecureHTTP, "insecure-http", false, "allow a plain http:// base URL that is not on loopback")
+	fl.Float64Var(&f.rps, "rps", 10, "requests per second, shared by all workers")
+	fl.IntVar(&f.burst, "burst", 10, "requests allowed at once above the steady rate")
+	fl.IntVar(&f.concurrency, "concurrency", 4, "requests in flight at once")
+}
+
+// password reads the password from --password-file or BANGWO8_PASSWORD. It is never taken
+// from a flag value, so it cannot leak through argv or shell history.
+func (f *apiFlags) password(a *app) (string, error) {
+	if f.passwordFile != "" {
+		b, err := os.ReadFile(f.passwordFile)
+		if err != nil {
+			return "", usageErrorf("reading --password-file: %w", err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	if p := a.getenv("BANGWO8_PASSWORD"); p != "" {
+		return p, nil
+	}
+	return "", usageErrorf("no password: set BANGWO8_PASSWORD or pass --password-file")
+}
+
+// check validates the flags before anything is sent.
+func (f *apiFlags) check() error {
+	u, err := url.Parse(f.baseURL)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return usageErrorf("--base-url %q is not an http(s) URL", f.baseURL)
+	}
+	if u.User != nil {
+		return usageErrorf("--base-url must not carry credentials; use --account and BANGWO8_PASSWORD")
+	}
+	if u.Scheme == "http" && !f.insecureHTTP && !isLoopback(u.Hostname()) {
+		return usageErrorf("--base-url %s is plain http and not on loopback: the password would cross the network in clear; use https or --insecure-http", u.Redacted())
+	}
+	if f.account == "" {
+		return usageErrorf("no account: set BANGWO8_ACCOUNT or pass --account")
+	}
+	if f.rps <= 0 {
+		return usageErrorf("--rps must be positive, not %v", f.rps)
+	}
+	if f.burst < 1 {
+		return usageErrorf("--burst must be at least 1, not %d", f.burst)
+	}
+	if f.concurrency < 1 {
+		return usageErrorf("--concurrency must be at least 1, not %d", f.concurrency)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// client builds the API client and the pacer shared by all its workers.
+func (f *apiFlags) client(a *app) (*bangwo8.Client, *ratelimit.Pacer, error) {
+	if err := f.check(); err != nil {
+		return nil, nil, err
+	}
+	pw, err := f.password(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	pacer := ratelimit.New(ratelimit.Config{RPS: f.rps, Burst: f.burst})
+	c, err := bangwo8.NewClient(f.baseURL,
+		bangwo8.WithBasicAuth(f.account, pw),
+		bangwo8.WithPacer(pacer),
+		bangwo8.WithLogger(a.logger()),
+	)
+	if err != nil {
+		return nil, nil, fmt.Errorf("client: %w", err)
+	}
+	return c, pacer, nil
+}
