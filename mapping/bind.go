@@ -83,6 +83,9 @@ func (m *Mapping) Bind(header []string, opts ReadOptions) (*Binding, []Problem) 
 			b.cols = append(b.cols, boundColumn{col: c, index: i - 1})
 			continue
 		}
+		if c.ReadOnly && c.Field != m.Match {
+			continue // exported for reference; an import does not need it
+		}
 		p := Problem{Row: opts.HeaderRow, Column: -1, Header: c.Header, Rule: RuleMissingColumn}
 		switch {
 		case c.Required:

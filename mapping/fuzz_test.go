@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 )
 
 func FuzzParse(f *testing.F) {
@@ -90,12 +92,8 @@ func FuzzCellConversion(f *testing.F) {
 }
 
 // apiValue is the value the API holds after a create from v.
-func apiValue(c *Column, v value) bangwoValue {
-	in := Value{Column: c, Text: v.text, Elems: v.elems, Set: true}
-	var out inputHolder
-	setInput(&out.in, in, c.As)
-	if len(out.in.CustomFields) == 1 {
-		return out.in.CustomFields[0].Value
-	}
-	return textValue(v.text)
+func apiValue(c *Column, v value) bangwo8.FieldValue {
+	var in bangwo8.CompanyInput
+	setInput(&in, Value{Column: c, Text: v.text, Elems: v.elems, Set: true}, c.As)
+	return in.CustomFields[0].Value // col() makes custom columns
 }

@@ -70,6 +70,30 @@ func Parse(name string, data []byte) (*Mapping, error) {
 	return m, nil
 }
 
+// maxFlowDepth bounds the nesting of [ and { (a mapping file needs 3).
+const maxFlowDepth = 32
+
+// tooDeep finds where brackets nest deeper than limit. It counts brackets inside quotes too,
+// which only makes it stricter than needed for values no mapping file has.
+func tooDeep(data []byte, limit int) (line, col int, ok bool) {
+	depth := 0
+	line, col = 1, 0
+	for _, b := range data {
+		col++
+		switch b {
+		case '\n':
+			line, col = line+1, 0
+		case '[', '{':
+			if depth++; depth > limit {
+				return line, col, false
+			}
+		case ']', '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return 0, 0, true
+}
+
 // loader collects the problems of one file while it is read.
 type loader struct {
 	name     string
@@ -105,6 +129,12 @@ func (l *loader) parse(data []byte) *Mapping {
 		return nil
 	}
 	data = []byte(strings.TrimPrefix(string(data), "\uFEFF"))
+	// The YAML parser spends time and memory quadratic in the nesting of flow collections, so a
+	// megabyte of "[" would take minutes: refuse deep nesting before parsing.
+	if line, col, ok := tooDeep(data, maxFlowDepth); !ok {
+		l.problems = append(l.problems, FileProblem{line, col, fmt.Sprintf("brackets nested deeper than %d levels", maxFlowDepth)})
+		return nil
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		p := FileProblem{Line: 1, Column: 1, Message: err.Error()}

@@ -222,3 +222,11 @@ func TestParseBillionLaughs(t *testing.T) {
 		t.Fatalf("want anchors refused, got %v", err)
 	}
 }
+
+func TestParseRefusesDeepNesting(t *testing.T) {
+	src := head + "  - {header: a, field: address, note: " + strings.Repeat("[", 40) + "}\n"
+	got := problems(t, src)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "3:70: brackets nested deeper than 32") {
+		t.Errorf("problems %q", got)
+	}
+}
