@@ -1,8 +1,3 @@
-// Package bangwo8 is a client for the company API of Bangwo8 (帮我吧).
-//
-// The reader is tolerant: integers arrive as numbers or strings (or ""), empty dates as
-// "0000-00-00" or "", custom field values as strings or arrays, and fields the vendor does not
-// document are kept. The writer is strict: only documented, writable fields are ever sent.
 package bangwo8
 
 import (
