@@ -17,8 +17,8 @@ import (
 )
 
 // do sends one call and decodes a 2xx answer into out (when out is not nil), retrying a GET or
-// PUT after a 429, a 5xx or a network error. path is the API path ("/api/v1/companies.json"),
-// in the request body (marshalled once, so that every attempt sends the same bytes).
+// PUT after a 429, a 5xx or a network error. path is the API path ("/api/v1/companies.json");
+// in is the request body (marshalled once, so that every attempt sends the same bytes).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) (*Response, error) {
 	var body []byte
 	if in != nil {
@@ -50,7 +50,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		if err == nil {
 			return resp, nil
 		}
-		if !retryable || attempt > retries {
+		if !retryable {
+			return resp, err
+		}
+		if attempt > retries {
 			if attempt > 1 {
 				err = fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
 			}
