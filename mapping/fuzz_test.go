@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -20,12 +21,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("{version: 1, columns: [{header: x, field: custom.x, type: list, as: list, pattern: '(', default: 1}]}"))
 	f.Add([]byte("\uFEFF---\n...\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lines := 1
-		for _, b := range data {
-			if b == '\n' {
-				lines++
-			}
-		}
+		// YAML breaks lines at \n, \r\n and a lone \r.
+		lines := 1 + strings.Count(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") +
+			strings.Count(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r")
 		m, err := Parse("fuzz.yaml", data)
 		if err == nil {
 			if m == nil || len(m.Columns) == 0 || m.Version != 1 {
