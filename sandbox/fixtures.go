@@ -69,5 +69,8 @@ func (s *Store) LoadFixtures(ctx context.Context, r io.Reader) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("fixtures: commit: %w", err)
 	}
+	if err := s.settle(ctx); err != nil {
+		return fmt.Errorf("fixtures: %w", err)
+	}
 	return nil
 }

@@ -71,8 +71,9 @@ func (s *Store) list(ctx context.Context, q listQuery) ([]storedRow, error) {
 	c.addRange("create_dt", q.createdFrom, q.createdTo)
 	c.addRange("update_dt", q.updatedFrom, q.updatedTo)
 	pairs := [][2]string{{"create_dt", q.createdOrder}, {"update_dt", q.updatedOrder}}
-	query := "SELECT c.uid, c.doc FROM (SELECT uid FROM companies" + c.sql() + orderBy("", pairs...) +
-		" LIMIT ? OFFSET ?) AS page JOIN companies AS c ON c.uid = page.uid" + orderBy("c.", pairs...)
+	query := "SELECT c.uid, d.doc FROM (SELECT uid FROM companies" + c.sql() + orderBy("", pairs...) +
+		" LIMIT ? OFFSET ?) AS page JOIN companies AS c ON c.uid = page.uid JOIN company_docs AS d ON d.uid = c.uid" +
+		orderBy("c.", pairs...)
 	rows, err := s.read.QueryContext(ctx, query, append(c.args, q.limit, q.offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("list companies: %w", err)

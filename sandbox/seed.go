@@ -43,6 +43,9 @@ func (s *Store) Seed(ctx context.Context, n int, seed int64) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("seed: commit: %w", err)
 	}
+	if err := s.settle(ctx); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
 	return nil
 }
 
