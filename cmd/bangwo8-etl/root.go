@@ -106,6 +106,7 @@ spreadsheets back, and serves a local sandbox of the vendor API for rehearsals.`
 // subcommands lists the commands; each lives in its own file.
 func subcommands(a *app) []*cobra.Command {
 	return []*cobra.Command{
+		newSandboxCmd(a),
 		// new commands are added here
 	}
 }
