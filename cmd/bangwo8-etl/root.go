@@ -107,6 +107,7 @@ spreadsheets back, and serves a local sandbox of the vendor API for rehearsals.`
 func subcommands(a *app) []*cobra.Command {
 	return []*cobra.Command{
 		newSandboxCmd(a),
+		newExportCmd(a),
 		// new commands are added here
 	}
 }

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bangwo8-etl/bangwo8-etl/exporter"
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// exportFlags are the flags of the export command.
+type exportFlags struct {
+	api         apiFlags
+	out         string
+	mappingPath string
+	encoding    string
+	filter      exporter.Filter
+	query       string
+	ids         string
+	perPage     int
+	statePath   string
+}
+
+func newExportCmd(a *app) *cobra.Command {
+	var f exportFlags
+	cmd := &cobra.Command{
+		Use:   "export --out FILE.xlsx|FILE.csv [--mapping M] [filters]",
+		Short: "Export companies to an Excel or CSV file",
+		Long: `export writes every company the filters select to FILE, exactly once. The file's
+ending decides the format (.xlsx or .csv). It appears only when complete.
+
+Without --mapping the columns are every documented field, headed by the vendor's Chinese
+labels, then one column per custom field key (sorted by name). With --state FILE only what
+changed since the last run with the same state file is written.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runExport(cmd, a, &f)
+		},
+	}
+	f.api.register(cmd, a)
+	fl := cmd.Flags()
+	fl.StringVar(&f.out, "out", "", "output file, .xlsx or .csv (required)")
+	fl.StringVar(&f.mappingPath, "mapping", "", "mapping file naming the columns (default: every field)")
+	fl.StringVar(&f.encoding, "encoding", string(exporter.EncodingUTF8BOM), "CSV encoding: utf8-bom, utf8 or gbk")
+	fl.StringVar(&f.filter.CreatedStart, "created-start", "", "created on or after this day (YYYY-MM-DD)")
+	fl.StringVar(&f.filter.CreatedEnd, "created-end", "", "created on or before this day (YYYY-MM-DD)")
+	fl.StringVar(&f.filter.UpdatedStart, "updated-start", "", "updated on or after this day (YYYY-MM-DD)")
+	fl.StringVar(&f.filter.UpdatedEnd, "updated-end", "", "updated on or before this day (YYYY-MM-DD)")
+	fl.BoolVar(&f.filter.IncludeDeleted, "include-deleted", false, "export soft-deleted companies too")
+	fl.StringVar(&f.query, "query", "", "export the matches of this search query instead of the list")
+	fl.StringVar(&f.ids, "ids", "", "export these company ids (comma separated) instead of the list")
+	fl.IntVar(&f.perPage, "per-page", exporter.DefaultPerPage, "companies per page (at most 5000)")
+	fl.StringVar(&f.statePath, "state", "", "incremental: state file of the last run; only changes since are exported")
+	_ = cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
+	log := a.logger()
+	opts := exporter.Options{
+		Out:         f.out,
+		Encoding:    exporter.Encoding(f.encoding),
+		Filter:      f.filter,
+		Query:       f.query,
+		PerPage:     f.perPage,
+		Concurrency: f.api.concurrency,
+		StatePath:   f.statePath,
+		Logger:      log,
+	}
+	if cmd.Flags().Changed("query") && cmd.Flags().Changed("ids") {
+		return usageErrorf("--query and --ids cannot be combined: export a search or a list of ids")
+	}
+	if cmd.Flags().Changed("ids") {
+		ids, err := exporter.ParseIDs(f.ids)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		opts.IDs = ids
+	}
+	if f.mappingPath != "" {
+		m, err := mapping.Load(f.mappingPath)
+		if err != nil {
+			return usageErrorf("%w", err)
+		}
+		opts.Mapping = m
+	}
+	// Check before the client, so a bad flag is reported even without credentials.
+	if err := opts.Check(); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	client, _, err := f.api.client(a)
+	if err != nil {
+		return err
+	}
+
+	progress := newExportProgress(a, log)
+	opts.Progress = progress.update
+	sum, err := exporter.Run(cmd.Context(), client, opts)
+	progress.done()
+	if err != nil {
+		if errors.Is(err, exporter.ErrInvalidOptions) {
+			return &exitError{code: exitUsage, err: err}
+		}
+		return &exitError{code: exitFailed, err: err}
+	}
+	reportExport(log, sum)
+	return nil
+}
+
+// reportExport logs the warnings of a finished export, then its one-line summary.
+func reportExport(log *slog.Logger, sum *exporter.Summary) {
+	if n := len(sum.MissingIDs); n > 0 {
+		shown := sum.MissingIDs[:min(n, 20)]
+		log.Warn("companies not found", "count", n, "ids", fmt.Sprint(shown))
+	}
+	for key, n := range sum.UnmappedKeys {
+		log.Warn("custom field not in the mapping: its values are not in the file", "key", key, "companies", n)
+	}
+	attrs := []any{
+		"companies", sum.Companies,
+		"sheets", sum.Sheets,
+		"file", sum.File,
+		"seconds", fmt.Sprintf("%.2f", sum.Seconds),
+		"pages", sum.Pages,
+		"deleted_skipped", sum.Deleted,
+	}
+	if sum.Unchanged > 0 || sum.NewestUpdate != "" {
+		attrs = append(attrs, "unchanged_skipped", sum.Unchanged, "newest_update", sum.NewestUpdate)
+	}
+	if sum.Repeats > 0 {
+		attrs = append(attrs, "repeats_dropped", sum.Repeats)
+	}
+	log.Info("export done", attrs...)
+}

@@ -1,0 +1,302 @@
+package exporter
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// Summary tells what an export did.
+type Summary struct {
+	File      string
+	Format    Format
+	Source    string  // list, search or ids
+	Companies int     // rows written
+	Sheets    int     // xlsx sheets; 0 for CSV
+	Pages     int     // pages (or id chunks) read
+	Seconds   float64 // wall time
+
+	Deleted   int // dropped: soft-deleted, and deleted ones were not asked for
+	Repeats   int // dropped: already written by this export (pages shifted under it)
+	Unchanged int // dropped: written by the last incremental run and not changed since
+
+	// MissingIDs are ids asked for (--ids) or found by the search that show_many did not return.
+	MissingIDs []int64
+	// UnmappedKeys counts, per custom field key the mapping has no column for, the companies
+	// written that carry it: those values are not in the file.
+	UnmappedKeys map[string]int
+	// CustomKeys are the custom field keys that got a column (default columns only).
+	CustomKeys []string
+	// NewestUpdate is the newest updateDT of the incremental state after the run.
+	NewestUpdate string
+}
+
+// Run exports the companies o selects from api into o.Out. The file appears only when it is
+// complete; on any error, cancellation included, nothing is left under o.Out (nor beside it)
+// and the state file is not touched. The state file is written after the output is in place.
+func Run(ctx context.Context, api API, o Options) (*Summary, error) {
+	began := time.Now()
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	format, _ := FormatOf(o.Out)
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+
+	var prev, next *State
+	updatedStart := o.Filter.UpdatedStart
+	if o.StatePath != "" {
+		var err error
+		if prev, err = LoadState(o.StatePath); err != nil {
+			return nil, err
+		}
+		if d := prev.Day(); d > updatedStart {
+			updatedStart = d
+		}
+		if prev.Newest != "" && prev.Source != describeSource(&o) {
+			log.Warn("the state file was written by an export of other companies; only changes since its date are exported",
+				"state", o.StatePath, "was", prev.Source, "now", describeSource(&o))
+		}
+		next = &State{Version: stateVersion, Newest: prev.Newest, Seen: maps.Clone(prev.Seen), Source: describeSource(&o)}
+	}
+	src, err := newSource(api, &o, updatedStart)
+	if err != nil {
+		return nil, err
+	}
+
+	e := &export{o: &o, src: src, prev: prev, next: next, sum: &Summary{File: o.Out, Format: format, Source: src.name}}
+	err = writeFileAtomic(o.Out, func(f *os.File) error {
+		if o.Mapping == nil {
+			return e.viaSpool(ctx, f)
+		}
+		return e.direct(ctx, f)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export to %s: %w", o.Out, err)
+	}
+	if next != nil {
+		if err := next.Save(o.StatePath); err != nil {
+			return nil, fmt.Errorf("export to %s is complete, but the state was not saved (the next run repeats this one): %w", o.Out, err)
+		}
+		e.sum.NewestUpdate = next.Newest
+	}
+	e.sum.Seconds = time.Since(began).Seconds()
+	return e.sum, nil
+}
+
+// describeSource names what an export selects, apart from the dates an incremental run moves.
+func describeSource(o *Options) string {
+	f := o.Filter
+	s := fmt.Sprintf("created=%s..%s updated-end=%s include-deleted=%t", f.CreatedStart, f.CreatedEnd, f.UpdatedEnd, f.IncludeDeleted)
+	switch {
+	case o.Query != "":
+		s = fmt.Sprintf("search %q %s", o.Query, s)
+	case len(o.IDs) > 0:
+		s = fmt.Sprintf("ids (%d) %s", len(o.IDs), s)
+	default:
+		s = "list " + s
+	}
+	return s
+}
+
+// export is the state of one Run.
+type export struct {
+	o          *Options
+	src        *source
+	prev, next *State
+	sum        *Summary
+}
+
+// each reads the source and calls write for every company that belongs in the file.
+func (e *export) each(ctx context.Context, write func(c *bangwo8.Company) error) error {
+	fresh := e.src.dedup()
+	return fetchInOrder(ctx, e.o.Concurrency, e.src.fetch, func(p page) error {
+		e.sum.Pages++
+		e.sum.MissingIDs = append(e.sum.MissingIDs, p.missing...)
+		for i := range p.companies {
+			c := &p.companies[i]
+			if !e.keep(c, fresh) {
+				continue
+			}
+			if err := write(c); err != nil {
+				return err
+			}
+			e.sum.Companies++
+		}
+		e.progress("fetch", e.sum.Companies, 0)
+		return ctx.Err()
+	})
+}
+
+// keep applies the filters that are local to the export.
+func (e *export) keep(c *bangwo8.Company, fresh repeatFilter) bool {
+	if !fresh.fresh(c) {
+		e.sum.Repeats++
+		return false
+	}
+	if c.Deleted() && !e.o.Filter.IncludeDeleted {
+		e.sum.Deleted++
+		return false
+	}
+	if !e.src.local.matches(c) {
+		return false
+	}
+	if e.next != nil {
+		e.next.observe(c.UID, c.UpdateDT)
+		if e.prev.unchanged(c.UID, c.UpdateDT) {
+			e.sum.Unchanged++
+			return false
+		}
+	}
+	return true
+}
+
+// progress reports done companies of total (0: unknown) in phase.
+func (e *export) progress(phase string, done, total int) {
+	if e.o.Progress != nil {
+		e.o.Progress(Progress{Phase: phase, Companies: done, Pages: e.sum.Pages, Total: total})
+	}
+}
+
+// direct streams rows in the columns of the mapping file; custom keys it does not name are
+// counted.
+func (e *export) direct(ctx context.Context, f *os.File) (err error) {
+	m := e.o.Mapping
+	mapped := map[string]bool{}
+	for _, col := range m.Columns {
+		if k, ok := col.CustomKey(); ok {
+			mapped[k] = true
+		}
+	}
+	out, err := newSink(e.o, f)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			out.abort()
+		}
+	}()
+	if err := out.header(m.Headers()); err != nil {
+		return err
+	}
+	var cells []mapping.Cell
+	err = e.each(ctx, func(c *bangwo8.Company) error {
+		for _, cf := range c.CustomFields {
+			if !mapped[cf.Key] {
+				if e.sum.UnmappedKeys == nil {
+					e.sum.UnmappedKeys = map[string]int{}
+				}
+				e.sum.UnmappedKeys[cf.Key]++
+			}
+		}
+		cells = m.AppendRow(cells[:0], c)
+		return out.row(cells)
+	})
+	if err != nil {
+		return err
+	}
+	if err := out.finish(); err != nil {
+		return err
+	}
+	e.sum.Sheets = out.sheets()
+	return nil
+}
+
+// viaSpool writes the default columns: rows go to a spool while the custom keys are
+// collected, then to the output with one column per key.
+func (e *export) viaSpool(ctx context.Context, f *os.File) (err error) {
+	sp, err := newSpool(filepath.Dir(e.o.Out))
+	if err != nil {
+		return err
+	}
+	defer sp.close()
+
+	m := mapping.Default(nil)
+	known := map[string]bool{}
+	var cells []mapping.Cell
+	err = e.each(ctx, func(c *bangwo8.Company) error {
+		for _, cf := range c.CustomFields {
+			if cf.Key != "" && !known[cf.Key] {
+				known[cf.Key] = true
+				m = m.WithCustomColumns(cf.Key)
+			}
+		}
+		cells = m.AppendRow(cells[:0], c)
+		return sp.write(cells)
+	})
+	if err != nil {
+		return err
+	}
+
+	keys := sortedKeys(known)
+	final := mapping.Default(keys)
+	e.sum.CustomKeys = keys
+	// Where each spooled column goes in the final order.
+	index := make(map[string]int, len(final.Columns))
+	for i, col := range final.Columns {
+		index[col.Field] = i
+	}
+	to := make([]int, len(m.Columns))
+	for i, col := range m.Columns {
+		j, ok := index[col.Field]
+		if !ok {
+			return fmt.Errorf("internal: column %s missing from the final columns", col)
+		}
+		to[i] = j
+	}
+
+	out, err := newSink(e.o, f)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			out.abort()
+		}
+	}()
+	if err := out.header(final.Headers()); err != nil {
+		return err
+	}
+	row := make([]mapping.Cell, len(final.Columns))
+	written := 0
+	total := e.sum.Companies
+	err = sp.replay(func(cells []mapping.Cell) error {
+		clear(row)
+		for i, c := range cells {
+			row[to[i]] = c
+		}
+		if err := out.row(row); err != nil {
+			return err
+		}
+		written++
+		if written%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			e.progress("write", written, total)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if written != total {
+		return fmt.Errorf("internal: spooled %d rows, read back %d", total, written)
+	}
+	if err := out.finish(); err != nil {
+		return err
+	}
+	e.progress("write", written, total)
+	e.sum.Sheets = out.sheets()
+	return nil
+}

@@ -1,0 +1,70 @@
+package exporter
+
+import (
+	"context"
+	"sync"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+)
+
+// page is one page of a source, in the order the source defines.
+type page struct {
+	number    int
+	companies []bangwo8.Company
+	missing   []int64 // ids asked for that the service did not return (search, ids)
+	last      bool    // no page after this one
+}
+
+// fetchFunc fetches page number n (from 1).
+type fetchFunc func(ctx context.Context, n int) (page, error)
+
+// fetchInOrder fetches pages 1, 2, ... with up to concurrency requests in flight and hands them
+// to consume in page order, until a page says it is the last, consume fails, or ctx ends.
+// The pages in flight beyond the last one are cancelled and waited for: nothing outlives it.
+// Memory is bounded by concurrency pages.
+func fetchInOrder(ctx context.Context, concurrency int, fetch fetchFunc, consume func(page) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type result struct {
+		p   page
+		err error
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel (deferred later, runs first): fetches in flight give up
+	start := func(n int) chan result {
+		ch := make(chan result, 1) // never blocks the fetcher, even when nobody reads
+		wg.Go(func() {
+			p, err := fetch(ctx, n)
+			p.number = n
+			ch <- result{p, err}
+		})
+		return ch
+	}
+
+	var window []chan result
+	next := 1
+	for ; next <= concurrency; next++ {
+		window = append(window, start(next))
+	}
+	for {
+		var r result
+		select {
+		case r = <-window[0]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		window = window[1:]
+		if r.err != nil {
+			return r.err
+		}
+		if err := consume(r.p); err != nil {
+			return err
+		}
+		if r.p.last {
+			return nil
+		}
+		window = append(window, start(next))
+		next++
+	}
+}
