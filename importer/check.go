@@ -1,0 +1,79 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// RuleDuplicateKey is the rule a row breaks when an earlier row of the file has its match key.
+const RuleDuplicateKey mapping.Rule = "duplicate_key"
+
+// checker validates the rows of one pass over a sheet: the mapping's rules cell by cell, and
+// match keys unique in the file. It keeps one entry per distinct key, nothing per row.
+type checker struct {
+	binding  *mapping.Binding
+	match    *mapping.Column
+	keyIndex int            // the match column's index in the sheet; -1 when absent
+	firstRow map[string]int // match key -> the first row that has it
+}
+
+// bind reads the header of src and returns a checker for its rows, with the warnings Bind
+// reported (unknown columns, optional columns missing).
+func bind(src Source, name string, m *mapping.Mapping) (*checker, []mapping.Problem, error) {
+	headerRow, header, err := readHeader(src, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, problems := m.Bind(header, mapping.ReadOptions{DateSystem: src.DateSystem(), HeaderRow: headerRow})
+	if b == nil {
+		return nil, nil, &HeaderError{File: name, Sheet: src.Sheet(), Problems: problems}
+	}
+	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}}
+	if c.match != nil {
+		for i, h := range header {
+			if sameHeader(h, c.match.Header) {
+				c.keyIndex = i
+			}
+		}
+	}
+	return c, problems, nil
+}
+
+// sameHeader compares headers loosely; Bind has already matched them strictly, this only
+// finds the match column's letter for messages.
+func sameHeader(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(a, "\uFEFF")), strings.TrimSpace(b))
+}
+
+// check converts a row and checks its key against the rows before it. The record is nil when
+// the row is invalid.
+func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Problem) {
+	rec, problems := c.binding.Record(row, cells)
+	if rec == nil || rec.Key == "" || c.match == nil {
+		return rec, problems
+	}
+	if first, ok := c.firstRow[rec.Key]; ok {
+		return nil, []mapping.Problem{{
+			Row: row, Column: c.keyIndex, Letter: mapping.ColumnLetter(c.keyIndex), Header: c.match.Header,
+			Value: rec.Key, Rule: RuleDuplicateKey,
+			Message: fmt.Sprintf("%s %q is also in row %d: a company can be written by one row only", c.match.Field, rec.Key, first),
+		}}
+	}
+	c.firstRow[rec.Key] = row
+	return rec, problems
+}
+
+// describe joins problems for one report cell.
+func describe(problems []mapping.Problem) (rules, messages string) {
+	var rs, ms []string
+	for _, p := range problems {
+		if p.Severity != mapping.Error {
+			continue
+		}
+		rs = append(rs, string(p.Rule))
+		ms = append(ms, p.Error())
+	}
+	return strings.Join(rs, ","), strings.Join(ms, "; ")
+}

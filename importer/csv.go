@@ -1,0 +1,156 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// Encoding is the text encoding of a CSV file, as detected.
+type Encoding string
+
+const (
+	EncodingUTF8BOM Encoding = "utf-8-bom"
+	EncodingUTF8    Encoding = "utf-8"
+	// EncodingGBK is what Excel and WPS on a Chinese Windows write as "CSV". It is decoded as
+	// GB18030, its superset, so that no GBK file is refused.
+	EncodingGBK Encoding = "gbk"
+)
+
+var bomUTF8 = []byte{0xEF, 0xBB, 0xBF}
+
+// csvSource reads a CSV file with encoding/csv: strict quoting, any number of fields per row.
+type csvSource struct {
+	name     string
+	file     io.Closer
+	r        *csv.Reader
+	encoding Encoding
+}
+
+// OpenCSV opens the CSV file at path, detecting its encoding (see DetectEncoding).
+func OpenCSV(path string) (Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &InputError{File: path, Err: err}
+	}
+	s, err := NewCSVSource(path, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.(*csvSource).file = f
+	return s, nil
+}
+
+// NewCSVSource reads CSV from r, named name in messages. r is read once to detect the
+// encoding, then again from the start. Closing the source does not close r.
+func NewCSVSource(name string, r io.ReadSeeker) (Source, error) {
+	enc, err := DetectEncoding(r)
+	if err != nil {
+		return nil, &InputError{File: name, Err: err}
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, &InputError{File: name, Err: err}
+	}
+	var text io.Reader = bufio.NewReaderSize(r, 64<<10)
+	switch enc {
+	case EncodingUTF8BOM:
+		if _, err := io.ReadFull(text, make([]byte, len(bomUTF8))); err != nil {
+			return nil, &InputError{File: name, Err: err}
+		}
+	case EncodingGBK:
+		text = transform.NewReader(text, simplifiedchinese.GB18030.NewDecoder())
+	}
+	cr := csv.NewReader(text)
+	cr.FieldsPerRecord = -1 // people leave trailing cells off; the mapping reads what is there
+	cr.ReuseRecord = true
+	cr.LazyQuotes = false
+	return &csvSource{name: name, r: cr, encoding: enc}, nil
+}
+
+// DetectEncoding reads r to its end and tells its encoding: a UTF-8 byte order mark, valid
+// UTF-8 throughout, or else GBK. A UTF-16 file (Excel's "Unicode text") is refused with a
+// clear error rather than read as garbage.
+func DetectEncoding(r io.Reader) (Encoding, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(3)
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	if bytes.HasPrefix(head, bomUTF8) {
+		return EncodingUTF8BOM, nil
+	}
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return "", errors.New("the file is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" instead")
+	}
+	buf := make([]byte, 64<<10)
+	carry := 0 // bytes of a rune cut at the end of the previous chunk
+	for {
+		n, err := br.Read(buf[carry:])
+		chunk := buf[:carry+n]
+		if err == io.EOF {
+			if utf8.Valid(chunk) {
+				return EncodingUTF8, nil
+			}
+			return EncodingGBK, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		// Keep an incomplete rune at the end for the next chunk.
+		end := len(chunk)
+		for back := 1; back <= utf8.UTFMax && back <= len(chunk); back++ {
+			if utf8.RuneStart(chunk[len(chunk)-back]) {
+				if !utf8.FullRune(chunk[len(chunk)-back:]) {
+					end = len(chunk) - back
+				}
+				break
+			}
+		}
+		if !utf8.Valid(chunk[:end]) {
+			return EncodingGBK, nil
+		}
+		carry = copy(buf, chunk[end:])
+	}
+}
+
+// Next returns the next record; its row number is the line it starts on, which is the
+// spreadsheet's row unless a quoted cell spans lines.
+func (s *csvSource) Next() (int, []string, error) {
+	rec, err := s.r.Read()
+	if err == io.EOF {
+		return 0, nil, io.EOF
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return 0, nil, &InputError{File: s.name, Line: pe.Line, Column: pe.Column, Err: pe.Err}
+		}
+		return 0, nil, &InputError{File: s.name, Err: fmt.Errorf("reading: %w", err)}
+	}
+	line, _ := s.r.FieldPos(0)
+	return line, rec, nil
+}
+
+func (s *csvSource) Sheet() string                  { return "" }
+func (s *csvSource) DateSystem() mapping.DateSystem { return mapping.Date1900 }
+
+// Encoding is the detected encoding of the file.
+func (s *csvSource) Encoding() Encoding { return s.encoding }
+
+func (s *csvSource) Close() error {
+	if s.file != nil {
+		return s.file.Close()
+	}
+	return nil
+}

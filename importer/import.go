@@ -1,0 +1,367 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// Import validates every row of input, finds the companies the rows match, and writes the
+// rows that change something, several at once, through api (whose pacer spaces the calls).
+//
+// It reads the file twice and holds no row between the passes: the first pass checks every
+// row and collects the match keys; the companies with those keys are looked up; the second
+// pass reads the rows again, plans each (create, update, unchanged, invalid) and writes it.
+//
+// Nothing is written when any row is invalid, unless opts.SkipInvalid. A row that fails is
+// reported, not fatal; a 401 stops the run, and so does ctx: rows in flight are let finish
+// (opts.WriteGrace), the rest are reported as skipped. The report is written in every case.
+// The error is nil unless the run could not finish (the summary says how far it got).
+func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts Options) (*Summary, error) {
+	start := time.Now()
+	opts.defaults(m)
+	sum := &Summary{File: input, Mode: opts.Mode, DryRun: opts.DryRun}
+	defer func() { sum.Elapsed = time.Since(start) }()
+	if opts.Mode == ModeUpdate && m.Match == "" {
+		return sum, fmt.Errorf("mode update needs a match key in the mapping (match: uId, serviceaccount or companyName)")
+	}
+	if opts.Mode == ModeUpsert && m.Match == "" {
+		return sum, fmt.Errorf("mode upsert needs a match key in the mapping (match: uId, serviceaccount or companyName)")
+	}
+
+	var j *journal
+	if opts.Journal != "" {
+		size, digest, err := FileDigest(input)
+		if err != nil {
+			return sum, &InputError{File: input, Err: err}
+		}
+		j, err = openJournal(opts.Journal, journalHeader{Kind: journalKind, Version: 1, Input: input,
+			Size: size, SHA256: digest, Mapping: opts.MappingDigest, Mode: opts.Mode})
+		if err != nil {
+			return sum, err
+		}
+		if opts.DryRun {
+			j.f.Close() // read for the plan, never written by a dry run
+			j.f = nil
+		} else {
+			defer j.close()
+		}
+	}
+
+	// Pass 1: check every row, collect the keys to look up.
+	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems}
+	keys := map[string]struct{}{}
+	valid := 0
+	sheet, err := scan(ctx, input, m, pp.warnVia(warner(&opts, input)), func(row int, rec *mapping.Record, problems []mapping.Problem) error {
+		sum.Rows++
+		opts.Progress(Progress{Phase: PhaseValidate, Done: sum.Rows})
+		if rec == nil {
+			pp.print(problems)
+			return nil
+		}
+		valid++
+		if j != nil {
+			if _, done := j.done[row]; done {
+				return nil
+			}
+		}
+		if rec.Key != "" {
+			keys[rec.Key] = struct{}{}
+		}
+		return nil
+	})
+	sum.Sheet = sheet
+	if err != nil {
+		return sum, err
+	}
+	sum.Valid = valid
+	blocked := valid < sum.Rows && !opts.SkipInvalid && !opts.DryRun
+
+	r := &run{api: api, m: m, opts: &opts, sum: sum, journal: j, pp: pp, blockedBy: sum.Rows - valid}
+	if !blocked && m.Match != "" {
+		opts.Progress(Progress{Phase: PhaseLookup, Total: len(keys)})
+		r.existing, err = lookup(ctx, api, m.Match, keys, opts.Concurrency)
+		if err != nil {
+			return sum, fmt.Errorf("finding the existing companies: %w", err)
+		}
+		opts.Progress(Progress{Phase: PhaseLookup, Done: len(keys), Total: len(keys)})
+	}
+	clear(keys)
+
+	// Pass 2: plan and write each row.
+	rep, err := newReport(opts.Report)
+	if err != nil {
+		return sum, err
+	}
+	r.sink = newSink(rep, j, sum, &opts)
+	err = r.writeAll(ctx, input, blocked)
+	pp.finish()
+	if cerr := rep.close(); err == nil {
+		err = cerr
+	}
+	return sum, err
+}
+
+// run is the second pass of one import.
+type run struct {
+	api       API
+	m         *mapping.Mapping
+	opts      *Options
+	sum       *Summary
+	journal   *journal
+	existing  *existing
+	sink      *sink
+	pp        *problemPrinter
+	blockedBy int // invalid rows
+}
+
+// task is one planned row.
+type task struct {
+	seq     int
+	rec     *mapping.Record
+	action  Action
+	target  *bangwo8.Company // the company to update
+	input   bangwo8.CompanyInput
+	changes []mapping.Change
+}
+
+// writeAll reads the rows again and plans, reports and (unless blocked or a dry run) writes
+// each, at most opts.Concurrency at once.
+func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
+	// Writes in flight outlive ctx by WriteGrace, so a create that was sent is answered and
+	// recorded instead of left unknown.
+	wctx, cancelWrites := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWrites()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(r.opts.WriteGrace, cancelWrites) })
+	defer stop()
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.opts.Concurrency)
+	seq := 0
+	_, scanErr := scan(context.WithoutCancel(ctx), input, r.m, nil, func(row int, rec *mapping.Record, problems []mapping.Problem) error {
+		t := task{seq: seq, rec: rec}
+		seq++
+		if rec == nil {
+			rules, msg := describe(problems)
+			r.sink.put(t.seq, ReportRow{Row: row, Action: ActionInvalid, Rule: rules, Error: msg}, false)
+			return nil
+		}
+		base := ReportRow{Row: row, Key: rec.Key, UID: uidText(rec.UID)}
+		if e, done := r.journalDone(row); done {
+			base.Action, base.UID = ActionSkipped, uidText(e.UID)
+			base.Note = fmt.Sprintf("%s by an earlier run (journal)", e.Action)
+			r.sink.put(t.seq, base, false)
+			return nil
+		}
+		if blocked {
+			base.Action = ActionSkipped
+			base.Note = fmt.Sprintf("not written: %d rows are invalid (fix them, or use --skip-invalid)", r.blockedBy)
+			r.sink.put(t.seq, base, false)
+			return nil
+		}
+		if err := r.plan(&t); err != nil {
+			base.Action, base.Rule, base.Error = ActionInvalid, "match", err.Error()
+			if t.target != nil {
+				base.UID = uidText(t.target.UID)
+			}
+			r.pp.print([]mapping.Problem{{Row: row, Rule: "match", Message: err.Error()}})
+			r.sink.put(t.seq, base, false)
+			return nil
+		}
+		if t.target != nil {
+			base.UID = uidText(t.target.UID)
+		}
+		base.Changed = changedFields(t.changes)
+		switch {
+		case t.action == ActionUnchanged || t.action == ActionCreated: // nothing to send
+			base.Action = t.action
+			if t.action == ActionCreated {
+				base.Note = "found: created by an interrupted run"
+			}
+			r.sink.put(t.seq, base, !r.opts.DryRun)
+			return nil
+		case r.opts.DryRun:
+			base.Action = t.action
+			r.sink.put(t.seq, base, false)
+			return nil
+		case gctx.Err() != nil:
+			base.Action = ActionSkipped
+			base.Note = "not written: the run stopped"
+			r.sink.put(t.seq, base, false)
+			return nil
+		}
+		g.Go(func() error {
+			res, fatal := r.execute(wctx, t, base)
+			r.sink.put(t.seq, res, res.Action == ActionCreated || res.Action == ActionUpdated)
+			return fatal
+		})
+		return nil
+	})
+	fatal := g.Wait()
+	if ctx.Err() != nil {
+		r.sum.Interrupted = true
+	}
+	switch {
+	case scanErr != nil:
+		return scanErr
+	case fatal != nil:
+		return fatal
+	case ctx.Err() != nil:
+		return fmt.Errorf("stopped: %w", ctx.Err())
+	}
+	return r.sink.err
+}
+
+func (r *run) journalDone(row int) (JournalEntry, bool) {
+	if r.journal == nil {
+		return JournalEntry{}, false
+	}
+	e, ok := r.journal.done[row]
+	return e, ok
+}
+
+func changedFields(changes []mapping.Change) string {
+	fields := make([]string, len(changes))
+	for i, c := range changes {
+		fields[i] = c.Field
+	}
+	return strings.Join(fields, ",")
+}
+
+// plan decides what to do with a valid row; an error makes it invalid.
+func (r *run) plan(t *task) error {
+	rec, field := t.rec, r.m.Match
+	if field == "" || (rec.Key == "" && r.opts.Mode != ModeUpdate) {
+		t.action = ActionCreate
+		return nil
+	}
+	if rec.Key == "" {
+		return fmt.Errorf("no %s: mode update matches rows by it", field)
+	}
+	found := r.existing.get(rec.Key)
+	switch {
+	case len(found) > 1:
+		ids := make([]string, len(found))
+		for i, c := range found {
+			ids[i] = uidText(c.UID)
+		}
+		return fmt.Errorf("%d companies have %s %q (uId %s): the row cannot tell which one", len(found), field, rec.Key, strings.Join(ids, ", "))
+	case len(found) == 0 && (r.opts.Mode == ModeUpdate || field == "uId"):
+		return fmt.Errorf("no company has %s %q", field, rec.Key)
+	case len(found) == 0:
+		t.action = ActionCreate
+		return nil
+	}
+	t.target = found[0]
+	if r.opts.Mode == ModeCreate {
+		// A company created by an interrupted run of this journal is this row's, when it holds
+		// exactly the row's values; anything else with the key is a collision.
+		if r.journal != nil && r.journal.resumed && len(rec.Diff(t.target)) == 0 {
+			t.action = ActionCreated
+			return nil
+		}
+		return fmt.Errorf("a company with %s %q exists (uId %d): use --mode upsert or update", field, rec.Key, t.target.UID)
+	}
+	t.input, t.changes = rec.Update(t.target)
+	t.action = ActionUpdate
+	if len(t.changes) == 0 {
+		t.action = ActionUnchanged
+	}
+	return nil
+}
+
+// execute writes one planned row. The returned error is fatal to the run (a 401); any other
+// failure is the row's, in its report line.
+func (r *run) execute(ctx context.Context, t task, res ReportRow) (ReportRow, error) {
+	var fatal error
+	fail := func(err error) {
+		res.Action, res.Error = ActionFailed, err.Error()
+		if bangwo8.IsUnauthorized(err) {
+			fatal = fmt.Errorf("row %d: %w", res.Row, err)
+		}
+	}
+	switch t.action {
+	case ActionUpdate:
+		r.sink.wrote()
+		if _, _, err := r.api.UpdateCompany(ctx, t.target.UID, t.input); err != nil {
+			fail(err)
+			return res, fatal
+		}
+		res.Action = ActionUpdated
+	case ActionCreate:
+		uid, note, err := r.create(ctx, t.rec)
+		if err != nil {
+			fail(err)
+			return res, fatal
+		}
+		res.Action, res.UID, res.Note = ActionCreated, uidText(uid), note
+	}
+	return res, nil
+}
+
+// maxCreateAttempts bounds the creates sent for one row whose answers are lost.
+const maxCreateAttempts = 3
+
+// create creates the company of rec, never twice: when the answer of a create is lost, the
+// company is looked up by the row's key before the create is sent again. A row without a key
+// is looked up by its exact name and its values (see findCreated). On a resumed journal, the
+// lookup comes first, since the interrupted run may have created the row without recording it.
+func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note string, err error) {
+	if r.journal != nil && r.journal.resumed && (rec.Key == "" || r.m.Match == "") {
+		if c, err := r.findCreated(ctx, rec); err != nil {
+			return 0, "", err
+		} else if c != nil {
+			return c.UID, "found: created by an interrupted run", nil
+		}
+	}
+	for attempt := 1; ; attempt++ {
+		r.sink.wrote()
+		c, _, err := r.api.CreateCompany(ctx, rec.Input)
+		if err == nil {
+			return c.UID, "", nil
+		}
+		if !errors.Is(err, bangwo8.ErrMaybeCreated) {
+			return 0, "", err
+		}
+		found, ferr := r.findCreated(ctx, rec)
+		switch {
+		case ferr != nil:
+			return 0, "", fmt.Errorf("%w; looking for it afterwards: %v", err, ferr)
+		case found != nil:
+			return found.UID, "found after a lost answer", nil
+		case attempt >= maxCreateAttempts:
+			return 0, "", fmt.Errorf("gave up after %d creates whose answers were lost: %w", attempt, err)
+		}
+	}
+}
+
+// findCreated looks for the company that a create of rec may have made: by the match key, or,
+// without one, by the exact name among the companies that hold every value of the row. It is
+// nil when there is none. Without a key, a company that existed before with the same name and
+// the same values is taken for the row's: harmless, since it is what the row would create.
+func (r *run) findCreated(ctx context.Context, rec *mapping.Record) (*bangwo8.Company, error) {
+	field, key := r.m.Match, rec.Key
+	if field == "" || key == "" {
+		if rec.Input.CompanyName == nil {
+			return nil, nil
+		}
+		field, key = "companyName", trimKey(*rec.Input.CompanyName)
+	}
+	found, err := findByKey(ctx, r.api, field, key)
+	if err != nil {
+		return nil, err
+	}
+	for i := range found {
+		if field == r.m.Match || len(rec.Diff(&found[i])) == 0 {
+			return &found[i], nil
+		}
+	}
+	return nil, nil
+}

@@ -1,0 +1,143 @@
+package importer
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// Mode says what an import may do to the companies.
+type Mode string
+
+const (
+	// ModeCreate creates a company per row. A row whose match key an existing company has is
+	// invalid (use upsert to update it instead).
+	ModeCreate Mode = "create"
+	// ModeUpdate updates the company a row's match key finds; a row that finds none is invalid.
+	ModeUpdate Mode = "update"
+	// ModeUpsert updates the company a row's key finds, and creates one when the key is empty
+	// or (except for uId, which the service assigns) finds none.
+	ModeUpsert Mode = "upsert"
+)
+
+// ParseMode reads a --mode value.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case ModeCreate, ModeUpdate, ModeUpsert:
+		return m, nil
+	}
+	return "", fmt.Errorf("mode %q: want create, update or upsert", s)
+}
+
+// DefaultMode is upsert for a mapping with a match key, create for one without.
+func DefaultMode(m *mapping.Mapping) Mode {
+	if m.Match != "" {
+		return ModeUpsert
+	}
+	return ModeCreate
+}
+
+// Phases of a run, for progress.
+const (
+	PhaseValidate = "validate"
+	PhaseLookup   = "lookup"
+	PhaseWrite    = "write"
+)
+
+// Progress is a count of rows done in a phase; Total is 0 while unknown.
+type Progress struct {
+	Phase       string
+	Done, Total int
+}
+
+// Options configure Validate and Import. The zero value validates and imports with the
+// defaults and writes no report.
+type Options struct {
+	Mode        Mode // "" is DefaultMode
+	DryRun      bool // plan only: nothing is written
+	SkipInvalid bool // write the valid rows even when others are invalid
+	Concurrency int  // writes in flight at once; default 4
+
+	Report  string // .csv or .xlsx; "" for none
+	Journal string // JSON-lines journal of finished rows; "" for none
+	// MappingDigest identifies the mapping in the journal, so that a journal is not reused
+	// with another mapping (e.g. the SHA-256 of the mapping file).
+	MappingDigest string
+
+	// WriteGrace is how long writes already in flight may take to finish after the context is
+	// cancelled (default 30s): they are let finish so no create is left unknown.
+	WriteGrace time.Duration
+
+	Logger   *slog.Logger   // warnings and periodic messages; nil is silent
+	Progress func(Progress) // called after each row; must be quick
+	// Problems gets a line per problem of an invalid row (file, sheet, row, column, value,
+	// rule), at most MaxProblems lines (default 100) and a count of the rest.
+	Problems    io.Writer
+	MaxProblems int
+	// Plan gets a line per row that a dry run would write (or a run wrote): its action, uId
+	// and changed fields.
+	Plan io.Writer
+}
+
+func (o *Options) defaults(m *mapping.Mapping) {
+	if o.Mode == "" {
+		o.Mode = DefaultMode(m)
+	}
+	if o.Concurrency < 1 {
+		o.Concurrency = 4
+	}
+	if o.WriteGrace <= 0 {
+		o.WriteGrace = 30 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Progress == nil {
+		o.Progress = func(Progress) {}
+	}
+	if o.MaxProblems <= 0 {
+		o.MaxProblems = 100
+	}
+}
+
+// Summary counts what a run did with the rows of the file (blank rows not counted).
+type Summary struct {
+	File        string        `json:"file"`
+	Sheet       string        `json:"sheet,omitempty"`
+	Mode        Mode          `json:"mode,omitempty"`
+	DryRun      bool          `json:"dry_run,omitempty"`
+	Rows        int           `json:"rows"`
+	Valid       int           `json:"valid"`
+	Invalid     int           `json:"invalid"`
+	Created     int           `json:"created"`
+	Updated     int           `json:"updated"`
+	Unchanged   int           `json:"unchanged"`
+	Failed      int           `json:"failed"`
+	Skipped     int           `json:"skipped"`
+	Writes      int           `json:"writes"` // creates and updates sent, retries included
+	Interrupted bool          `json:"interrupted,omitempty"`
+	Elapsed     time.Duration `json:"elapsed"`
+}
+
+// count adds a row's outcome.
+func (s *Summary) count(a Action) {
+	switch a {
+	case ActionInvalid:
+		s.Invalid++
+	case ActionCreated, ActionCreate:
+		s.Created++
+	case ActionUpdated, ActionUpdate:
+		s.Updated++
+	case ActionUnchanged:
+		s.Unchanged++
+	case ActionFailed:
+		s.Failed++
+	case ActionSkipped:
+		s.Skipped++
+	case ActionValid:
+		s.Valid++
+	}
+}

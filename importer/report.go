@@ -1,0 +1,210 @@
+package importer
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gocarina/gocsv"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// Action is what happened to a row, as the report says it.
+type Action string
+
+const (
+	ActionValid     Action = "valid"   // validate only: the row passes every rule
+	ActionInvalid   Action = "invalid" // the row breaks a rule, or cannot be matched
+	ActionCreated   Action = "created"
+	ActionUpdated   Action = "updated"
+	ActionUnchanged Action = "unchanged" // the company already has the row's values: no write
+	ActionFailed    Action = "failed"    // the write was refused or could not be sent
+	ActionSkipped   Action = "skipped"   // not written: other rows are invalid, the run stopped, or an earlier run did it
+
+	// Planned actions of a dry run.
+	ActionCreate Action = "create"
+	ActionUpdate Action = "update"
+)
+
+// ReportRow is one line of the report: one per row of the input, in the input's order.
+type ReportRow struct {
+	Row     int    `csv:"row"`
+	Action  Action `csv:"action"`
+	UID     string `csv:"uId"`
+	Key     string `csv:"key"`
+	Changed string `csv:"changed"` // the fields a write changes (would change), comma separated
+	Rule    string `csv:"rule"`    // the rules an invalid row breaks, comma separated
+	Error   string `csv:"error"`
+	Note    string `csv:"note"`
+}
+
+func uidText(uid int64) string {
+	if uid == 0 {
+		return ""
+	}
+	return strconv.FormatInt(uid, 10)
+}
+
+// reportWriter writes report rows to a temporary file, renamed into place by Close, so a
+// report is never seen half-written.
+type reportWriter interface {
+	write(r ReportRow) error
+	// close commits the report; abort removes it.
+	close() error
+	abort()
+}
+
+// newReport opens a report at path by its ending (.csv or .xlsx); "" writes nothing.
+func newReport(path string) (reportWriter, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case "":
+		if path == "" {
+			return discardReport{}, nil
+		}
+	case ".csv":
+		return newCSVReport(path)
+	case ".xlsx":
+		return newXLSXReport(path)
+	}
+	return nil, fmt.Errorf("report %s: want a .csv or .xlsx file", path)
+}
+
+type discardReport struct{}
+
+func (discardReport) write(ReportRow) error { return nil }
+func (discardReport) close() error          { return nil }
+func (discardReport) abort()                {}
+
+// tempBeside creates a temporary file in path's directory, so the final rename is atomic.
+func tempBeside(path string) (*os.File, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	return f, nil
+}
+
+// csvReport streams rows through one gocsv marshaller fed by a channel. The file starts with
+// a UTF-8 byte order mark so that Excel shows the Chinese text.
+type csvReport struct {
+	path  string
+	tmp   *os.File
+	rows  chan any
+	done  chan error
+	count int
+}
+
+func newCSVReport(path string) (*csvReport, error) {
+	tmp, err := tempBeside(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tmp.Write(bomUTF8); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	r := &csvReport{path: path, tmp: tmp, rows: make(chan any, 64), done: make(chan error, 1)}
+	w := gocsv.NewSafeCSVWriter(csv.NewWriter(tmp))
+	go func() { r.done <- gocsv.MarshalChan(r.rows, w) }()
+	return r, nil
+}
+
+func (r *csvReport) write(row ReportRow) error {
+	row.Key = mapping.EscapeFormula(row.Key)
+	row.Error = mapping.EscapeFormula(row.Error)
+	r.rows <- row
+	r.count++
+	return nil
+}
+
+func (r *csvReport) close() error {
+	close(r.rows)
+	err := <-r.done
+	if errors.Is(err, gocsv.ErrChannelIsClosed) && r.count == 0 {
+		// No row: write the header alone.
+		err = gocsv.MarshalCSV([]ReportRow{}, gocsv.NewSafeCSVWriter(csv.NewWriter(r.tmp)))
+	}
+	return commit(r.tmp, r.path, err)
+}
+
+func (r *csvReport) abort() {
+	close(r.rows)
+	<-r.done
+	r.tmp.Close()
+	os.Remove(r.tmp.Name())
+}
+
+// commit syncs, closes and renames tmp to path, or removes it when err is set.
+func commit(tmp *os.File, path string, err error) error {
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	return nil
+}
+
+var reportHeader = []any{"row", "action", "uId", "key", "changed", "rule", "error", "note"}
+
+// xlsxReport streams rows into a workbook with excelize's StreamWriter.
+type xlsxReport struct {
+	path string
+	file *excelize.File
+	sw   *excelize.StreamWriter
+	next int
+}
+
+func newXLSXReport(path string) (*xlsxReport, error) {
+	f := excelize.NewFile()
+	sheet := f.GetSheetName(0)
+	sw, err := f.NewStreamWriter(sheet)
+	if err == nil {
+		err = sw.SetRow("A1", reportHeader)
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("report %s: %w", path, err)
+	}
+	return &xlsxReport{path: path, file: f, sw: sw, next: 2}, nil
+}
+
+func (r *xlsxReport) write(row ReportRow) error {
+	cell, _ := excelize.CoordinatesToCellName(1, r.next)
+	r.next++
+	vals := []any{row.Row, string(row.Action), row.UID, mapping.EscapeFormula(row.Key), row.Changed, row.Rule,
+		mapping.EscapeFormula(row.Error), row.Note}
+	if err := r.sw.SetRow(cell, vals); err != nil {
+		return fmt.Errorf("report %s: %w", r.path, err)
+	}
+	return nil
+}
+
+func (r *xlsxReport) close() error {
+	defer r.file.Close()
+	if err := r.sw.Flush(); err != nil {
+		return fmt.Errorf("report %s: %w", r.path, err)
+	}
+	tmp, err := tempBeside(r.path)
+	if err != nil {
+		return err
+	}
+	_, err = r.file.WriteTo(tmp)
+	return commit(tmp, r.path, err)
+}
+
+func (r *xlsxReport) abort() { r.file.Close() }
