@@ -10,6 +10,10 @@ import (
 // RuleDuplicateKey is the rule a row breaks when an earlier row of the file has its match key.
 const RuleDuplicateKey mapping.Rule = "duplicate_key"
 
+// RuleMatch is the rule a valid row breaks when its key finds no company where one is needed
+// (update, upsert by uId), several, or one where none may be (create).
+const RuleMatch mapping.Rule = "match"
+
 // checker validates the rows of one pass over a sheet: the mapping's rules cell by cell, and
 // match keys unique in the file. It keeps one entry per distinct key, nothing per row.
 type checker struct {
@@ -51,6 +55,9 @@ func sameHeader(a, b string) bool {
 // the row is invalid.
 func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Problem) {
 	rec, problems := c.binding.Record(row, cells)
+	if rec != nil && c.match != nil && c.match.Field == "uId" && rec.UID == 0 {
+		rec.Key = "" // mapping reads an empty int cell as "0"; no company has uId 0
+	}
 	if rec == nil || rec.Key == "" || c.match == nil {
 		return rec, problems
 	}

@@ -93,6 +93,16 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 		}
 		opts.Progress(Progress{Phase: PhaseLookup, Done: len(keys), Total: len(keys)})
 	}
+	if r.existing != nil && !blocked && !opts.SkipInvalid && !opts.DryRun && r.anyKeyInTrouble(keys) {
+		// Some rows cannot be matched: find how many before anything is written.
+		unmatched, err := r.countUnmatched(ctx, input)
+		if err != nil {
+			return sum, err
+		}
+		if unmatched > 0 {
+			blocked, r.blockedBy = true, r.blockedBy+unmatched
+		}
+	}
 	clear(keys)
 
 	// Pass 2: plan and write each row.
@@ -160,19 +170,21 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			r.sink.put(t.seq, base, false)
 			return nil
 		}
-		if blocked {
-			base.Action = ActionSkipped
-			base.Note = fmt.Sprintf("not written: %d rows are invalid (fix them, or use --skip-invalid)", r.blockedBy)
-			r.sink.put(t.seq, base, false)
+		if blocked && r.existing == nil {
+			r.putBlocked(t.seq, base)
 			return nil
 		}
 		if err := r.plan(&t); err != nil {
-			base.Action, base.Rule, base.Error = ActionInvalid, "match", err.Error()
+			base.Action, base.Rule, base.Error = ActionInvalid, string(RuleMatch), err.Error()
 			if t.target != nil {
 				base.UID = uidText(t.target.UID)
 			}
-			r.pp.print([]mapping.Problem{{Row: row, Rule: "match", Message: err.Error()}})
+			r.pp.print([]mapping.Problem{{Row: row, Rule: RuleMatch, Message: err.Error()}})
 			r.sink.put(t.seq, base, false)
+			return nil
+		}
+		if blocked {
+			r.putBlocked(t.seq, base)
 			return nil
 		}
 		if t.target != nil {
@@ -217,6 +229,47 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 		return fmt.Errorf("stopped: %w", ctx.Err())
 	}
 	return r.sink.err
+}
+
+func (r *run) putBlocked(seq int, base ReportRow) {
+	base.Action = ActionSkipped
+	base.Note = fmt.Sprintf("not written: %d rows are invalid (fix them, or use --skip-invalid)", r.blockedBy)
+	r.sink.put(seq, base, false)
+}
+
+// anyKeyInTrouble reports whether a row with one of keys could fail to match: its key finds
+// no company where one is needed, several, or one where none may be.
+func (r *run) anyKeyInTrouble(keys map[string]struct{}) bool {
+	for k := range keys {
+		n := len(r.existing.get(k))
+		switch {
+		case n > 1:
+			return true
+		case n == 0 && (r.opts.Mode == ModeUpdate || r.m.Match == "uId"):
+			return true
+		case n == 1 && r.opts.Mode == ModeCreate:
+			return true
+		}
+	}
+	return false
+}
+
+// countUnmatched reads the file once more and counts the valid rows that plan refuses.
+func (r *run) countUnmatched(ctx context.Context, input string) (int, error) {
+	n := 0
+	_, err := scan(ctx, input, r.m, nil, func(row int, rec *mapping.Record, _ []mapping.Problem) error {
+		if rec == nil {
+			return nil
+		}
+		if _, done := r.journalDone(row); done {
+			return nil
+		}
+		if r.plan(&task{rec: rec}) != nil {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 func (r *run) journalDone(row int) (JournalEntry, bool) {
