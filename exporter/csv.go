@@ -18,13 +18,13 @@ const utf8BOM = "\xEF\xBB\xBF"
 // csvSink writes RFC 4180 CSV. Each record is formatted into a buffer first, so that a GBK
 // encoding failure can name the row and the cell instead of a byte offset.
 type csvSink struct {
-	out     *bufio.Writer
-	buf     bytes.Buffer
-	w       *csv.Writer
-	enc     Encoding
-	gbk     *encoding.Encoder
-	record  []string
-	rows    int // records written, header included
+	out    *bufio.Writer
+	buf    bytes.Buffer
+	w      *csv.Writer
+	enc    Encoding
+	gbk    *encoding.Encoder
+	record []string
+	rows   int // records written, header included
 }
 
 func newCSVSink(w io.Writer, enc Encoding) *csvSink {
