@@ -20,8 +20,8 @@ func TestImportModesByEachKey(t *testing.T) {
 		{
 			name: "upsert by serviceaccount", match: "serviceaccount", mode: ModeUpsert,
 			rows: [][]string{
-				{"", "甲公司改", "acc-1", "2017-01-01", "10", "", ""},          // update name
-				{"", "乙公司", "acc-2", "2018/5/6", "0", "", "北京市/海淀区"},         // unchanged
+				{"", "甲公司改", "acc-1", "2017-01-01", "10", "", ""},        // update name
+				{"", "乙公司", "acc-2", "2018/5/6", "0", "", "北京市/海淀区"},     // unchanged
 				{"", "新公司", "acc-9", "2020年1月2日", "1.5", "pw", "上海市/浦东"}, // create
 			},
 			want: map[Action]int{ActionUpdated: 1, ActionUnchanged: 1, ActionCreated: 1},
@@ -119,7 +119,7 @@ func TestImportModesByEachKey(t *testing.T) {
 func TestImportInvalidRowsWriteNothingUnlessSkipInvalid(t *testing.T) {
 	rows := [][]string{testHeader,
 		{"", "好公司", "acc-10", "2017-01-01", "", "", ""},
-		{"", "", "acc-11", "", "", "", ""},                 // companyName required
+		{"", "", "acc-11", "", "", "", ""},              // companyName required
 		{"", "坏日期", "acc-12", "2017-02-31", "", "", ""}, // no such day
 		{"", "好公司二", "acc-13", "", "", "", ""},
 	}

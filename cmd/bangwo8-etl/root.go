@@ -108,6 +108,7 @@ func subcommands(a *app) []*cobra.Command {
 	return []*cobra.Command{
 		newSandboxCmd(a),
 		newExportCmd(a),
+		newValidateCmd(a), newImportCmd(a),
 		// new commands are added here
 	}
 }

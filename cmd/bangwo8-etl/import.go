@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bangwo8-etl/bangwo8-etl/importer"
+)
+
+type importFlags struct {
+	api                     apiFlags
+	in, mappingPath, report string
+	journal, mode           string
+	dryRun, skipInvalid     bool
+	verbose                 bool
+	maxProblems             int
+}
+
+func newImportCmd(a *app) *cobra.Command {
+	var f importFlags
+	cmd := &cobra.Command{
+		Use:   "import --in FILE --mapping M [--mode create|update|upsert] [--dry-run] [--skip-invalid] [--report R] [--journal J]",
+		Short: "Create or update companies from a spreadsheet",
+		Long: `import validates every row of FILE first; when any row is invalid (or its key finds
+no company, several, or one that create may not touch) nothing is written, unless
+--skip-invalid. It then finds the existing companies by the mapping's match key and writes
+only the rows that change something, --concurrency at a time under one shared rate limit.
+
+--mode: create, update or upsert (default: upsert when the mapping has a match key, else
+create). Upsert by uId creates the rows whose uId is empty; an unknown uId is invalid.
+--dry-run prints the plan (with -v, the changed fields of every row) and writes nothing.
+--journal FILE records every finished row; running the same command again continues where it
+stopped and creates nothing twice. Ctrl-C lets the writes in flight finish and writes the
+report. Exit 0 all done, 1 failed or interrupted, 2 usage, 3 some rows invalid or failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runImport(cmd, a, &f)
+		},
+	}
+	f.api.register(cmd, a)
+	fl := cmd.Flags()
+	fl.StringVar(&f.in, "in", "", "spreadsheet to import, .xlsx or .csv (required)")
+	fl.StringVar(&f.mappingPath, "mapping", "", "mapping file (required)")
+	fl.StringVar(&f.mode, "mode", "", "create, update or upsert (default: upsert with a match key, else create)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and write nothing")
+	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "write the valid rows even when others are invalid")
+	fl.StringVar(&f.report, "report", "", "write one line per row to this .csv or .xlsx file")
+	fl.StringVar(&f.journal, "journal", "", "journal of finished rows, to resume an interrupted run")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every row's action and changed fields")
+	fl.IntVar(&f.maxProblems, "max-problems", 100, "print at most this many problems (the report has all)")
+	_ = cmd.MarkFlagRequired("in")
+	_ = cmd.MarkFlagRequired("mapping")
+	return cmd
+}
+
+func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
+	if err := checkReportPath(f.report); err != nil {
+		return err
+	}
+	m, digest, err := loadMapping(f.mappingPath)
+	if err != nil {
+		return err
+	}
+	mode := importer.DefaultMode(m)
+	if f.mode != "" {
+		if mode, err = importer.ParseMode(f.mode); err != nil {
+			return usageErrorf("--mode: %w", err)
+		}
+	}
+	if mode != importer.ModeCreate && m.Match == "" {
+		return usageErrorf("--mode %s needs a match key in the mapping (match: uId, serviceaccount or companyName)", mode)
+	}
+	client, _, err := f.api.client(a)
+	if err != nil {
+		return err
+	}
+	log := a.logger()
+	progress := newImportProgress(a, log)
+	opts := importer.Options{
+		Mode: mode, DryRun: f.dryRun, SkipInvalid: f.skipInvalid, Concurrency: f.api.concurrency,
+		Report: f.report, Journal: f.journal, MappingDigest: digest,
+		Logger: log, Progress: progress.update, Problems: a.streams.Err, MaxProblems: f.maxProblems,
+	}
+	if f.verbose {
+		opts.Plan = a.streams.Out
+	}
+	sum, err := importer.Import(cmd.Context(), client, f.in, m, opts)
+	progress.done()
+	if f.dryRun && err == nil {
+		fmt.Fprintf(a.streams.Out, "plan (%s): %d to create, %d to update, %d unchanged, %d invalid, %d skipped\n",
+			sum.Mode, sum.Created, sum.Updated, sum.Unchanged, sum.Invalid, sum.Skipped)
+	}
+	if sum != nil && sum.Rows > 0 {
+		logSummary(log, "import done", sum, f.report)
+	}
+	if err != nil {
+		return importExit(err)
+	}
+	return rowsExit(sum)
+}

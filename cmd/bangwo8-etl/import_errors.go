@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/bangwo8-etl/bangwo8-etl/importer"
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// loadMapping loads the mapping file: a bad one is a configuration error (exit 2), its
+// message naming every problem with its line and column.
+func loadMapping(path string) (*mapping.Mapping, string, error) {
+	m, err := mapping.Load(path)
+	if err != nil {
+		return nil, "", usageErrorf("%w", err)
+	}
+	_, digest, err := importer.FileDigest(path)
+	if err != nil {
+		return nil, "", usageErrorf("mapping: %w", err)
+	}
+	return m, digest, nil
+}
+
+// checkReportPath refuses a report file whose ending names no format, before any work.
+func checkReportPath(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".xlsx":
+		return nil
+	}
+	if path == "" {
+		return nil
+	}
+	return usageErrorf("--report %s: want a .csv or .xlsx file", path)
+}
+
+// importExit maps an importer error to an exit code: a file that cannot be found or opened,
+// or a journal of another run, is a usage error (2); a file whose header or syntax is bad is
+// invalid input (3); the rest (a 401, the network, Ctrl-C) failed the run (1).
+func importExit(err error) error {
+	var ie *importer.InputError
+	var he *importer.HeaderError
+	switch {
+	case errors.As(err, &he):
+		return &exitError{code: exitPartial, err: err}
+	case errors.As(err, &ie) && (ie.Line > 0 || ie.Row > 0):
+		return &exitError{code: exitPartial, err: err}
+	case errors.As(err, &ie), errors.Is(err, importer.ErrJournalMismatch), errors.Is(err, importer.ErrUnsupported):
+		return &exitError{code: exitUsage, err: err}
+	}
+	return &exitError{code: exitFailed, err: err}
+}
+
+// rowsExit is exit 3 when some rows were invalid or failed.
+func rowsExit(sum *importer.Summary) error {
+	if sum.Invalid > 0 || sum.Failed > 0 {
+		return &exitError{code: exitPartial, err: fmt.Errorf("%d rows invalid, %d failed: see the report", sum.Invalid, sum.Failed)}
+	}
+	return nil
+}
+
+// logSummary writes the one summary line (JSON with --log-format json).
+func logSummary(log *slog.Logger, msg string, sum *importer.Summary, report string) {
+	attrs := []any{
+		"file", sum.File, "rows", sum.Rows, "invalid", sum.Invalid,
+	}
+	if sum.Sheet != "" {
+		attrs = append(attrs, "sheet", sum.Sheet)
+	}
+	if sum.Mode != "" {
+		attrs = append(attrs, "mode", string(sum.Mode), "dry_run", sum.DryRun,
+			"created", sum.Created, "updated", sum.Updated, "unchanged", sum.Unchanged,
+			"failed", sum.Failed, "skipped", sum.Skipped, "writes", sum.Writes)
+		if sum.Elapsed > 0 {
+			attrs = append(attrs, "seconds", fmt.Sprintf("%.2f", sum.Elapsed.Seconds()))
+		}
+		if sum.Interrupted {
+			attrs = append(attrs, "interrupted", true)
+		}
+	} else {
+		attrs = append(attrs, "valid", sum.Valid)
+	}
+	if report != "" {
+		attrs = append(attrs, "report", report)
+	}
+	log.Info(msg, attrs...)
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/bangwo8-etl/bangwo8-etl/importer"
+)
+
+type validateFlags struct {
+	in, mappingPath, report string
+	maxProblems             int
+}
+
+func newValidateCmd(a *app) *cobra.Command {
+	var f validateFlags
+	cmd := &cobra.Command{
+		Use:   "validate --in FILE --mapping M [--report R]",
+		Short: "Check every row of a spreadsheet against a mapping, offline",
+		Long: `validate reads every row of FILE (.xlsx or .csv: UTF-8 with or without BOM, or GBK)
+and checks it against the mapping's rules, and that no two rows share a match key. It calls
+no API and needs no password. Each problem is printed with its row, column, value and rule;
+--report writes one line per row (.csv or .xlsx). Exit 3 when any row is invalid.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkReportPath(f.report); err != nil {
+				return err
+			}
+			m, _, err := loadMapping(f.mappingPath)
+			if err != nil {
+				return err
+			}
+			log := a.logger()
+			progress := newImportProgress(a, log)
+			sum, err := importer.Validate(cmd.Context(), f.in, m, importer.Options{
+				Report: f.report, Logger: log, Progress: progress.update,
+				Problems: a.streams.Out, MaxProblems: f.maxProblems,
+			})
+			progress.done()
+			if err != nil {
+				return importExit(err)
+			}
+			logSummary(log, "validate done", sum, f.report)
+			return rowsExit(sum)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.in, "in", "", "spreadsheet to check, .xlsx or .csv (required)")
+	fl.StringVar(&f.mappingPath, "mapping", "", "mapping file (required)")
+	fl.StringVar(&f.report, "report", "", "write one line per row to this .csv or .xlsx file")
+	fl.IntVar(&f.maxProblems, "max-problems", 100, "print at most this many problems (the report has all)")
+	_ = cmd.MarkFlagRequired("in")
+	_ = cmd.MarkFlagRequired("mapping")
+	return cmd
+}
