@@ -201,3 +201,5 @@ func readReport(t testing.TB, path string) []ReportRow {
 }
 
 func tempPath(t testing.TB, name string) string { return filepath.Join(t.TempDir(), name) }
+
+func writeBytes(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }

@@ -1,0 +1,238 @@
+package importer
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// records reads every valid record of input through the mapping, failing on any problem.
+func records(t *testing.T, input string, m *mapping.Mapping) []*mapping.Record {
+	t.Helper()
+	var out []*mapping.Record
+	_, err := scan(context.Background(), input, m, nil, func(row int, rec *mapping.Record, problems []mapping.Problem) error {
+		if rec == nil {
+			t.Errorf("row %d: %v", row, problems)
+			return nil
+		}
+		out = append(out, rec)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func valueOf(rec *mapping.Record, field string) string {
+	for _, v := range rec.Values {
+		if v.Column.Field == field {
+			return v.Text
+		}
+	}
+	return "<none>"
+}
+
+func TestXLSXDatesNumbersAndSharedStrings(t *testing.T) {
+	for _, system := range []struct {
+		name   string
+		date04 bool
+		serial float64 // 2017-01-01
+	}{{"1900", false, 42736}, {"1904", true, 42736 - 1462}} {
+		t.Run(system.name, func(t *testing.T) {
+			in := tempPath(t, "in.xlsx")
+			writeXLSX(t, in, "", [][]any{
+				{"公司名称", "服务账号", "服务开始时间", "服务费余额", "公司ID", "区域"},
+				{"甲公司", "acc-1", system.serial, 12.5, 101, "北京市/海淀区"},
+				{}, // blank rows are skipped
+				{"  乙公司 ", 1234567, "2018/2/3", 0, nil, nil},
+			}, system.date04)
+			recs := records(t, in, testMapping(t, "serviceaccount"))
+			if len(recs) != 2 {
+				t.Fatalf("%d records, want 2", len(recs))
+			}
+			if got := valueOf(recs[0], "servicestarttime"); got != "2017-01-01" {
+				t.Errorf("serial %v in the %s system = %q, want 2017-01-01", system.serial, system.name, got)
+			}
+			if got := valueOf(recs[0], "serviceCharge"); got != "12.5" {
+				t.Errorf("number cell = %q", got)
+			}
+			if recs[0].UID != 101 || recs[0].Row != 2 || recs[1].Row != 4 {
+				t.Errorf("uId %d, rows %d and %d", recs[0].UID, recs[0].Row, recs[1].Row)
+			}
+			if got := valueOf(recs[1], "companyName"); got != "乙公司" || recs[1].Key != "1234567" {
+				t.Errorf("row 4: name %q key %q", got, recs[1].Key)
+			}
+		})
+	}
+}
+
+func TestXLSXInlineStrings(t *testing.T) {
+	in := tempPath(t, "inline.xlsx")
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The stream writer stores text as inline strings (t="inlineStr"), not shared ones.
+	for i, row := range [][]any{{"公司名称", "服务账号"}, {"内联公司", "acc-inline"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if !sheetXMLContains(t, in, `t="inlineStr"`) {
+		t.Fatal("the test workbook has no inline strings")
+	}
+	recs := records(t, in, testMapping(t, "serviceaccount"))
+	if len(recs) != 1 || valueOf(recs[0], "companyName") != "内联公司" || recs[0].Key != "acc-inline" {
+		t.Errorf("records: %+v", recs)
+	}
+}
+
+func sheetXMLContains(t *testing.T, path, s string) bool {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "xl/worksheets/") {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if bytes.Contains(b, []byte(s)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestXLSXSheetByName(t *testing.T) {
+	in := tempPath(t, "in.xlsx")
+	writeXLSX(t, in, "公司", [][]any{{"公司名称", "服务账号"}, {"甲", "a"}}, false)
+	if _, err := OpenXLSX(in, "公司"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := OpenXLSX(in, "客户")
+	var ie *InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), `no sheet "客户" (the workbook has "公司")`) {
+		t.Errorf("missing sheet: %v", err)
+	}
+	if _, err := Open(writeFile(t, "bad.xlsx", []byte("not a zip")), ""); !errors.As(err, &ie) {
+		t.Errorf("not a workbook: %v", err)
+	}
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := tempPath(t, name)
+	if err := writeBytes(p, data); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCSVEncodings(t *testing.T) {
+	rows := [][]string{{"公司名称", "服务账号"}, {"北京金万维科技有限公司", "账号一"}}
+	for _, enc := range []struct {
+		name string
+		want Encoding
+	}{{"utf8", EncodingUTF8}, {"utf8-bom", EncodingUTF8BOM}, {"gbk", EncodingGBK}} {
+		t.Run(enc.name, func(t *testing.T) {
+			in := tempPath(t, "in.csv")
+			writeCSV(t, in, rows, enc.name)
+			src, err := OpenCSV(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			if got := src.(*csvSource).Encoding(); got != enc.want {
+				t.Errorf("encoding %s, want %s", got, enc.want)
+			}
+			recs := records(t, in, testMapping(t, "serviceaccount"))
+			if len(recs) != 1 || valueOf(recs[0], "companyName") != "北京金万维科技有限公司" || recs[0].Key != "账号一" {
+				t.Errorf("records: %+v", recs)
+			}
+		})
+	}
+}
+
+func TestDetectEncodingAcrossChunks(t *testing.T) {
+	// A three-byte rune cut by the 64 KiB chunk boundary is still UTF-8.
+	data := append(bytes.Repeat([]byte("a"), 64<<10-1), "中文"...)
+	if enc, err := DetectEncoding(bytes.NewReader(data)); err != nil || enc != EncodingUTF8 {
+		t.Errorf("got %s, %v; want utf-8", enc, err)
+	}
+	if _, err := DetectEncoding(bytes.NewReader([]byte{0xFF, 0xFE, 'a', 0})); err == nil || !strings.Contains(err.Error(), "UTF-16") {
+		t.Errorf("UTF-16: %v", err)
+	}
+}
+
+func TestCSVSyntaxErrorNamesTheLine(t *testing.T) {
+	src, err := NewCSVSource("bad.csv", strings.NewReader("a,b\n1,2\n3,\"x\"y\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		_, _, err = src.Next()
+		if err != nil {
+			break
+		}
+	}
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Line != 3 || !strings.Contains(err.Error(), "bad.csv: line 3, column") {
+		t.Errorf("error %v, want one at line 3", err)
+	}
+}
+
+func FuzzCSVSource(f *testing.F) {
+	f.Add([]byte("公司名称,服务账号\n甲,a\n"))
+	f.Add([]byte("\xEF\xBB\xBFa,b\n\"x\ny\",z\n"))
+	f.Add([]byte("a,\"b\nc"))
+	f.Add([]byte{0xB9, 0xAB, 0xCB, 0xBE, ',', 'x', '\n'})
+	f.Add([]byte("a,b\n1,\"2\"3\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src, err := NewCSVSource("f.csv", bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		last := 0
+		for {
+			row, _, err := src.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				var ie *InputError
+				if !errors.As(err, &ie) || !strings.Contains(err.Error(), "f.csv") {
+					t.Fatalf("error without a place: %v", err)
+				}
+				if ie.Line < 1 {
+					t.Fatalf("error without a line: %v", err)
+				}
+				return
+			}
+			if row < last || row < 1 {
+				t.Fatalf("row %d after %d", row, last)
+			}
+			last = row
+		}
+	})
+}
