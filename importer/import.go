@@ -11,6 +11,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
 )
 
 // Import validates every row of input, finds the companies the rows match, and writes the
@@ -272,6 +273,11 @@ func (r *run) countUnmatched(ctx context.Context, input string) (int, error) {
 	return n, err
 }
 
+// intended reports whether an earlier run sent the create of row without recording its outcome.
+func (r *run) intended(row int) bool {
+	return r.journal != nil && r.journal.intents[row]
+}
+
 func (r *run) journalDone(row int) (JournalEntry, bool) {
 	if r.journal == nil {
 		return JournalEntry{}, false
@@ -314,9 +320,9 @@ func (r *run) plan(t *task) error {
 	}
 	t.target = found[0]
 	if r.opts.Mode == ModeCreate {
-		// A company created by an interrupted run of this journal is this row's, when it holds
-		// exactly the row's values; anything else with the key is a collision.
-		if r.journal != nil && r.journal.resumed && len(rec.Diff(t.target)) == 0 {
+		// The company is this row's if an earlier run of this journal sent its create and was
+		// stopped before it heard the answer; anything else with the key is a collision.
+		if r.intended(rec.Row) {
 			t.action = ActionCreated
 			return nil
 		}
@@ -364,36 +370,55 @@ const maxCreateAttempts = 3
 
 // create creates the company of rec, never twice: when the answer of a create is lost, the
 // company is looked up by the row's key before the create is sent again. A row without a key
-// is looked up by its exact name and its values (see findCreated). On a resumed journal, the
-// lookup comes first, since the interrupted run may have created the row without recording it.
+// is looked up by its exact name and its values (see findCreated). The journal records the
+// create before it is sent; when a resumed run finds that record without an outcome, the
+// lookup comes first. A 429 is waited out and the create sent again: it created nothing.
 func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note string, err error) {
-	if r.journal != nil && r.journal.resumed && (rec.Key == "" || r.m.Match == "") {
+	if r.intended(rec.Row) && (rec.Key == "" || r.m.Match == "") {
+		// Not found by the key lookup of the plan: look by name.
 		if c, err := r.findCreated(ctx, rec); err != nil {
 			return 0, "", err
 		} else if c != nil {
 			return c.UID, "found: created by an interrupted run", nil
 		}
 	}
-	for attempt := 1; ; attempt++ {
+	if err := r.sink.intend(rec.Row, rec.Key); err != nil {
+		return 0, "", err
+	}
+	lost, limited := 0, 0
+	for {
 		r.sink.wrote()
 		c, _, err := r.api.CreateCompany(ctx, rec.Input)
-		if err == nil {
+		var rl *bangwo8.RateLimitError
+		switch {
+		case err == nil:
 			return c.UID, "", nil
-		}
-		if !errors.Is(err, bangwo8.ErrMaybeCreated) {
+		case errors.As(err, &rl) && limited < maxRateLimited:
+			// A 429 means the company was not created: wait as told, then send it again. The
+			// pacer, when the client has one, has slowed every worker already.
+			limited++
+			if err := ratelimit.Sleep(ctx, max(rl.RetryAfter, 100*time.Millisecond)); err != nil {
+				return 0, "", err
+			}
+			continue
+		case !errors.Is(err, bangwo8.ErrMaybeCreated):
 			return 0, "", err
 		}
+		lost++
 		found, ferr := r.findCreated(ctx, rec)
 		switch {
 		case ferr != nil:
 			return 0, "", fmt.Errorf("%w; looking for it afterwards: %v", err, ferr)
 		case found != nil:
 			return found.UID, "found after a lost answer", nil
-		case attempt >= maxCreateAttempts:
-			return 0, "", fmt.Errorf("gave up after %d creates whose answers were lost: %w", attempt, err)
+		case lost >= maxCreateAttempts:
+			return 0, "", fmt.Errorf("gave up after %d creates whose answers were lost: %w", lost, err)
 		}
 	}
 }
+
+// maxRateLimited bounds the 429s one create may get before the row fails.
+const maxRateLimited = 20
 
 // findCreated looks for the company that a create of rec may have made: by the match key, or,
 // without one, by the exact name among the companies that hold every value of the row. It is
@@ -412,9 +437,20 @@ func (r *run) findCreated(ctx context.Context, rec *mapping.Record) (*bangwo8.Co
 		return nil, err
 	}
 	for i := range found {
-		if field == r.m.Match || len(rec.Diff(&found[i])) == 0 {
+		if field == r.m.Match || holdsRow(rec, &found[i]) {
 			return &found[i], nil
 		}
 	}
 	return nil, nil
+}
+
+// holdsRow reports whether c has every value the row sets. A field the row leaves empty is
+// not compared: the service fills some in (serviceCharge "0.00").
+func holdsRow(rec *mapping.Record, c *bangwo8.Company) bool {
+	for _, ch := range rec.Diff(c) {
+		if ch.New != "" {
+			return false
+		}
+	}
+	return true
 }

@@ -41,10 +41,14 @@ type JournalEntry struct {
 	UID    int64  `json:"uId,omitempty"`
 }
 
+// ActionCreating marks, in the journal, a create about to be sent: a row that has it but no
+// finished entry may have been created by a run that was killed before it heard the answer.
+const ActionCreating Action = "creating"
+
 type journal struct {
 	f        *os.File
 	done     map[int]JournalEntry // rows finished by earlier runs
-	resumed  bool                 // the file existed: an earlier run may have written rows it did not record
+	intents  map[int]bool         // rows whose create an earlier run sent without recording the outcome
 	pending  int
 	lastSync time.Time
 }
@@ -74,7 +78,7 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		if err != nil {
 			return nil, fmt.Errorf("journal: %w", err)
 		}
-		j := &journal{f: f, done: map[int]JournalEntry{}, lastSync: time.Now()}
+		j := &journal{f: f, done: map[int]JournalEntry{}, intents: map[int]bool{}, lastSync: time.Now()}
 		if err := j.append(want); err != nil {
 			f.Close()
 			return nil, err
@@ -85,7 +89,7 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	good := bytes.LastIndexByte(data, '\n') + 1 // everything after the last newline is torn
-	j := &journal{done: map[int]JournalEntry{}, resumed: true, lastSync: time.Now()}
+	j := &journal{done: map[int]JournalEntry{}, intents: map[int]bool{}, lastSync: time.Now()}
 	sc := bufio.NewScanner(bytes.NewReader(data[:good]))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	line := 0
@@ -105,7 +109,14 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Row <= 0 {
 			return nil, fmt.Errorf("journal %s: line %d is not a journal entry", path, line)
 		}
+		if e.Action == ActionCreating {
+			j.intents[e.Row] = true
+			continue
+		}
 		j.done[e.Row] = e
+	}
+	for row := range j.done {
+		delete(j.intents, row)
 	}
 	if line == 0 {
 		return nil, fmt.Errorf("journal %s: no header line", path)
@@ -160,6 +171,13 @@ func (j *journal) record(e JournalEntry) error {
 		return j.sync()
 	}
 	return nil
+}
+
+// intend records that the create of row is about to be sent. It is written before the
+// request, so that a run killed before the answer leaves a trace; the OS keeps it even if the
+// process dies before the next sync.
+func (j *journal) intend(row int, key string) error {
+	return j.append(JournalEntry{Row: row, Key: key, Action: ActionCreating})
 }
 
 func (j *journal) sync() error {

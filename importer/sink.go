@@ -33,6 +33,16 @@ func (s *sink) wrote() {
 	s.mu.Unlock()
 }
 
+// intend journals a create about to be sent (see journal.intend).
+func (s *sink) intend(row int, key string) error {
+	if s.journal == nil || s.journal.f == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.journal.intend(row, key)
+}
+
 // put records row number seq (0-based, in file order). journaled rows are appended to the
 // journal: those that need no write when the same command runs again.
 func (s *sink) put(seq int, r ReportRow, journaled bool) {
