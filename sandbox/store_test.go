@@ -3,10 +3,12 @@ package sandbox
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -212,3 +214,47 @@ func TestSeededCompaniesServeEveryEndpoint(t *testing.T) {
 }
 
 func jsonNumber(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestConcurrentWritesAndReadsOnAFileStore(t *testing.T) {
+	ts := NewTestServer(t, WithDB(filepath.Join(t.TempDir(), "c.db")), WithFixtures(fixture(t)))
+	const workers, each = 4, 15
+	ids := make(chan int64, workers*each)
+	errs := make(chan string, workers*each*2)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				body := fmt.Sprintf(`{"company": {"companyName": "并发公司%d-%d"}}`, w, i)
+				r := call(t, ts, "POST", "/api/v1/companies.json", body)
+				if r.status != 200 {
+					errs <- fmt.Sprintf("create: %d %s", r.status, r.body)
+					continue
+				}
+				var out struct{ Company company }
+				_ = json.Unmarshal(r.body, &out)
+				ids <- out.Company.uid()
+				if r := call(t, ts, "GET", "/api/v1/companies.json?per_page=50", nil); r.status != 200 {
+					errs <- fmt.Sprintf("list: %d %s", r.status, r.body)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	seen := map[int64]bool{}
+	for id := range ids {
+		if seen[id] {
+			t.Errorf("uId %d handed out twice", id)
+		}
+		seen[id] = true
+	}
+	if n, _ := ts.Store.Count(context.Background(), true); n != 6+workers*each {
+		t.Errorf("%d companies, want %d", n, 6+workers*each)
+	}
+}
