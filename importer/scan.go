@@ -138,3 +138,15 @@ func Validate(ctx context.Context, input string, m *mapping.Mapping, opts Option
 	}
 	return sum, rep.close()
 }
+
+// EachRecord calls each with the record of every valid row of input, in order, and returns
+// the first error reading the file; invalid rows are left out (Validate reports them).
+func EachRecord(ctx context.Context, input string, m *mapping.Mapping, each func(*mapping.Record)) error {
+	_, err := scan(ctx, input, m, nil, func(_ int, rec *mapping.Record, _ []mapping.Problem) error {
+		if rec != nil {
+			each(rec)
+		}
+		return nil
+	})
+	return err
+}
