@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -116,8 +118,8 @@ func reportExport(log *slog.Logger, sum *exporter.Summary) {
 		shown := sum.MissingIDs[:min(n, 20)]
 		log.Warn("companies not found", "count", n, "ids", fmt.Sprint(shown))
 	}
-	for key, n := range sum.UnmappedKeys {
-		log.Warn("custom field not in the mapping: its values are not in the file", "key", key, "companies", n)
+	for _, key := range slices.Sorted(maps.Keys(sum.UnmappedKeys)) {
+		log.Warn("custom field not in the mapping: its values are not in the file", "key", key, "companies", sum.UnmappedKeys[key])
 	}
 	attrs := []any{
 		"companies", sum.Companies,
