@@ -74,12 +74,18 @@ func peakHeap(stop <-chan struct{}) <-chan uint64 {
 	return out
 }
 
+// BenchmarkValidateXLSX validates big workbooks, with a match key (memory then holds one
+// entry per distinct key, for the duplicate check) and without one (memory flat in rows).
 func BenchmarkValidateXLSX(b *testing.B) {
-	for _, n := range []int{100_000, 400_000} {
-		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+	for _, bc := range []struct {
+		n     int
+		match string
+	}{{100_000, "serviceaccount"}, {400_000, "serviceaccount"}, {100_000, ""}, {400_000, ""}} {
+		b.Run(fmt.Sprintf("rows=%d/match=%s", bc.n, bc.match), func(b *testing.B) {
+			n := bc.n
 			in := b.TempDir() + "/big.xlsx"
 			writeBigXLSX(b, in, n)
-			m := testMapping(b, "serviceaccount")
+			m := testMapping(b, bc.match)
 			runtime.GC()
 			b.ResetTimer()
 			for b.Loop() {

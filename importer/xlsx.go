@@ -24,7 +24,9 @@ type xlsxSource struct {
 
 // OpenXLSX opens sheet of the workbook at path; "" reads the first sheet.
 func OpenXLSX(path, sheet string) (Source, error) {
-	opts := excelize.Options{RawCellValue: true}
+	// Worksheets above UnzipXMLSizeLimit are unpacked to a temporary file and streamed from
+	// there; a low limit keeps memory flat whatever the sheet's size.
+	opts := excelize.Options{RawCellValue: true, UnzipXMLSizeLimit: 1 << 20}
 	f, err := excelize.OpenFile(path, opts)
 	if err != nil {
 		return nil, &InputError{File: path, Err: fmt.Errorf("not a readable xlsx workbook: %w", err)}
