@@ -119,8 +119,10 @@ func (c *Column) same(old oldValue, v Value) bool {
 		}
 		return old.text == v.Text
 	case TypeDecimal:
+		// The service stores an empty decimal as zero ("0.00"), so empty and zero are the same
+		// value; otherwise a hand-filled file with an empty 服务费余额 never becomes unchanged.
 		if trimSpace(old.text) == "" || v.Text == "" {
-			return trimSpace(old.text) == v.Text
+			return isZeroDecimal(old.text) && isZeroDecimal(v.Text)
 		}
 		d, ok := canonicalDecimal(old.text)
 		return ok && decimalEqual(d, v.Text)
@@ -146,4 +148,14 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// isZeroDecimal reports whether s is empty or a decimal zero ("0", "0.00", "-0").
+func isZeroDecimal(s string) bool {
+	s = trimSpace(s)
+	if s == "" {
+		return true
+	}
+	d, ok := canonicalDecimal(s)
+	return ok && decimalEqual(d, "0")
 }

@@ -109,12 +109,15 @@ func (b *Binding) Record(row int, cells []string) (*Record, []Problem) {
 				Header: c.Header, Value: shown, Rule: err.rule, Message: err.msg})
 			continue
 		}
-		if c.Field == b.mapping.Match {
-			r.Key = v.Text
-		}
 		if c.Field == "uId" {
 			r.UID, _ = strconv.ParseInt(v.Text, 10, 64) // canonical int, or "" (0)
+			if c.Field == b.mapping.Match && r.UID != 0 {
+				r.Key = v.Text // an empty uId is no key: the row is new
+			}
 			continue
+		}
+		if c.Field == b.mapping.Match {
+			r.Key = v.Text
 		}
 		r.Values = append(r.Values, v)
 		if v.Set {

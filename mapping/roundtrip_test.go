@@ -378,3 +378,49 @@ func TestDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimalEmptyIsZeroAndEmptyUIDIsNoKey(t *testing.T) {
+	m, err := Parse("m.yaml", []byte(`version: 1
+match: uId
+columns:
+  - {header: 公司ID, field: uId}
+  - {header: 名称, field: companyName}
+  - {header: 余额, field: serviceCharge}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := m.Bind(m.Headers(), ReadOptions{})
+	zero := company(t, `{"uId": 5, "companyName": "A", "serviceCharge": "0.00"}`)
+	some := company(t, `{"uId": 5, "companyName": "A", "serviceCharge": "12.50"}`)
+	for _, tc := range []struct {
+		cell     string
+		existing *bangwo8.Company
+		changed  bool
+	}{
+		{"", zero, false},     // the service stores "" as "0.00"
+		{"0", zero, false},    // same value, other spelling
+		{"", some, true},      // clearing a real balance is a change
+		{"12.5", some, false}, // same value
+		{"1", zero, true},
+	} {
+		r, ps := b.Record(2, []string{"5", "A", tc.cell})
+		if r == nil {
+			t.Fatal(ps)
+		}
+		if got := len(r.Changed(tc.existing)) > 0; got != tc.changed {
+			t.Errorf("cell %q against %q: changed = %v, want %v", tc.cell, tc.existing.ServiceCharge, got, tc.changed)
+		}
+	}
+	r, ps := b.Record(3, []string{"", "新公司", ""})
+	if r == nil {
+		t.Fatal(ps)
+	}
+	if r.Key != "" || r.UID != 0 {
+		t.Errorf("empty uId gave key %q, uid %d; want no key", r.Key, r.UID)
+	}
+	r, _ = b.Record(4, []string{"5", "A", ""})
+	if r.Key != "5" || r.UID != 5 {
+		t.Errorf("uId 5 gave key %q, uid %d", r.Key, r.UID)
+	}
+}
