@@ -105,10 +105,7 @@ func TestSheetSplit(t *testing.T) {
 // companies: each company that existed throughout appears exactly once, deleted ones included
 // (they are asked for), and none that was deleted before the export began is missing.
 func TestExportWhileOthersWrite(t *testing.T) {
-	n := 600
-	if testing.Short() {
-		n = 200
-	}
+	n := 600 // enough pages that writes land between them
 	srv := sandbox.NewTestServer(t, sandbox.WithSeed(n, 11), sandbox.WithConfig(func(c *sandbox.Config) {
 		c.Latency = 2 * time.Millisecond
 	}))

@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strconv"
@@ -234,7 +235,11 @@ func (s *xlsxSink) finish() error {
 	if err := s.endSheet(); err != nil {
 		return err
 	}
-	if _, err := s.f.WriteTo(s.out); err != nil {
+	// excelize's WriteTo assembles the whole zip in a bytes.Buffer before writing it, so memory
+	// would grow with the export; a zip writer of our own streams the parts to the file
+	// instead, and the buffer excelize writes afterwards stays empty.
+	s.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(s.out) })
+	if _, err := s.f.WriteTo(io.Discard); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return s.f.Close()
