@@ -98,8 +98,8 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 		return err
 	}
 
-	progress := newExportProgress(a, log)
-	opts.Progress = progress.update
+	progress, update := newExportProgress(a, log)
+	opts.Progress = update
 	sum, err := exporter.Run(cmd.Context(), client, opts)
 	progress.done()
 	if err != nil {

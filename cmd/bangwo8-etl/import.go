@@ -76,11 +76,11 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 		return err
 	}
 	log := a.logger()
-	progress := newImportProgress(a, log)
+	progress, update := newImportProgress(a, log)
 	opts := importer.Options{
 		Mode: mode, DryRun: f.dryRun, SkipInvalid: f.skipInvalid, Concurrency: f.api.concurrency,
 		Report: f.report, Journal: f.journal, MappingDigest: digest,
-		Logger: log, Progress: progress.update, Problems: a.streams.Err, MaxProblems: f.maxProblems,
+		Logger: log, Progress: update, Problems: a.streams.Err, MaxProblems: f.maxProblems,
 	}
 	if f.verbose {
 		opts.Plan = a.streams.Out

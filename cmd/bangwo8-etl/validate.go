@@ -30,9 +30,9 @@ no API and needs no password. Each problem is printed with its row, column, valu
 				return err
 			}
 			log := a.logger()
-			progress := newImportProgress(a, log)
+			progress, update := newImportProgress(a, log)
 			sum, err := importer.Validate(cmd.Context(), f.in, m, importer.Options{
-				Report: f.report, Logger: log, Progress: progress.update,
+				Report: f.report, Logger: log, Progress: update,
 				Problems: a.streams.Out, MaxProblems: f.maxProblems,
 			})
 			progress.done()
