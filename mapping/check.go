@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	topKeys    = []string{"version", "match", "sheet", "columns"}
+	topKeys    = []string{"version", "match", "sheet", "columns", "extension"}
 	columnKeys = []string{"header", "field", "type", "required", "default", "trim", "max_length",
 		"pattern", "values", "note", "as", "readonly", "empty"}
 	matchKeys = []string{"uId", "serviceaccount", "companyName"}
@@ -25,7 +25,7 @@ func (l *loader) mapping(root ast.Node) *Mapping {
 	}
 	m := &Mapping{Name: l.name}
 	var versionSeen, columnsSeen bool
-	var matchNode ast.Node
+	var matchNode, extNode ast.Node
 	for _, e := range entries {
 		key, _ := scalar(e.Key)
 		switch key {
@@ -53,6 +53,9 @@ func (l *loader) mapping(root ast.Node) *Mapping {
 		case "columns":
 			columnsSeen = true
 			m.Columns = l.columns(e.Value)
+		case "extension": // see extension.go
+			extNode = e.Value
+			m.Extension = l.extension(e.Value)
 		default:
 			l.unknownKey(e.Key, key, topKeys)
 		}
@@ -71,6 +74,7 @@ func (l *loader) mapping(root ast.Node) *Mapping {
 			l.errorf(matchNode, "the match column %q cannot use empty: keep", c.Header)
 		}
 	}
+	l.extensionTargets(m, extNode)
 	m.index()
 	return m
 }

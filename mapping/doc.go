@@ -31,6 +31,18 @@
 //	                           #   read-only fields url, supportId, createDT, updateDT)
 //	    empty: keep            # an empty cell leaves the field as it is; default clear: an
 //	                           #   empty cell clears the field (status is always kept)
+//	extension:                 # optional: the company external extension (package extension)
+//	  tableName: devices       #   the vendor's parameters as the page spells them: tableId,
+//	  cPara: model:company_model,_id:company_asset  # tableName, cPara, filter, display;
+//	  filter: "ownerType:company,owner:{{company.companyId}}"  # (quote a value that starts with {)
+//	  pick: first              #   error (default) | first | last: which asset import --assets
+//	                           #   takes when the filter keeps several
+//	  # url: https://www.bangwo8.com/osp2016/SDK/Tables/ticketAssetTable.php?...  instead of
+//	  #   the parameters (pick may stay beside it)
+//
+// The extension block is checked by extension.Parse (every rule, each error at its key's line
+// and column, with a fix), and every cPara target must be a custom.<key> column of type text
+// that is not readonly: import --assets writes the asset's value into that column's cell.
 //
 // Every problem in a file is reported at once, as a *FileError whose problems carry the line
 // and column: unknown keys (with a suggestion), unknown or read-only fields, a field or header

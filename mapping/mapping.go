@@ -21,6 +21,8 @@ type Mapping struct {
 	Match   string
 	Sheet   string // the xlsx sheet to read; "" for the first
 	Columns []*Column
+	// Extension is the company external extension, when the file has an extension block.
+	Extension *Extension
 
 	byField  map[string]*Column
 	byHeader map[string]*Column // keyed by normalizeHeader
