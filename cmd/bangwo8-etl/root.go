@@ -35,6 +35,7 @@ type app struct {
 	logFormat  string
 	quiet      bool
 	noProgress bool
+	lang       string // --lang; "" follows the locale (see language)
 }
 
 // logger returns the slog logger the global flags ask for, writing to stderr.
@@ -96,6 +97,7 @@ spreadsheets back, and serves a local sandbox of the vendor API for rehearsals.`
 	pf.StringVar(&a.logFormat, "log-format", "text", "log format: text or json")
 	pf.BoolVar(&a.quiet, "quiet", false, "log only warnings and errors")
 	pf.BoolVar(&a.noProgress, "no-progress", false, "never draw a progress bar")
+	pf.StringVar(&a.lang, "lang", "", "language of templates, reports and the demo: zh or en (default: en for an English LC_ALL/LANG, else zh)")
 
 	for _, sub := range subcommands(a) {
 		root.AddCommand(sub)
@@ -109,6 +111,7 @@ func subcommands(a *app) []*cobra.Command {
 		newSandboxCmd(a),
 		newExportCmd(a),
 		newValidateCmd(a), newImportCmd(a),
+		newDemoCmd(a), newTemplateCmd(a),
 		// new commands are added here
 	}
 }
