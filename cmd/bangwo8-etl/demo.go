@@ -18,8 +18,8 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
-	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
 	"github.com/bangwo8-etl/bangwo8-etl/samples"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
 )
 
 // The files the demo leaves in its directory.
