@@ -72,8 +72,12 @@ func TestImportBinaryKilledAndResumed(t *testing.T) {
 			t.Errorf("acc-%02d: %d companies, want 1", i, got)
 		}
 	}
-	if e.posts.Load() != n {
-		t.Errorf("%d creates sent in all (%d before the kill), want %d", e.posts.Load(), killedAt, n)
+	// Creates in flight when the process died may have reached the server without being
+	// carried out (the sandbox drops a request whose client is gone while it waits out its
+	// latency); the resumed run finds they created nothing and sends them again. So at most
+	// --concurrency creates more than rows, and never a duplicate company (checked above).
+	if got := e.posts.Load(); got < n || got > n+3 {
+		t.Errorf("%d creates sent in all (%d before the kill), want %d to %d", got, killedAt, n, n+3)
 	}
 	if !strings.Contains(stderr.String(), "import done") {
 		t.Errorf("no summary:\n%s", stderr.String())
