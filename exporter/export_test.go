@@ -230,6 +230,40 @@ func TestFetchInOrderStopsOnError(t *testing.T) {
 	}
 }
 
+// TestFetchInOrderCancelsInFlight: when the consumer fails, the fetches still in flight are
+// cancelled rather than left to run (with their retries) to the end.
+func TestFetchInOrderCancelsInFlight(t *testing.T) {
+	boom := errors.New("disk full")
+	var cancelled atomic.Int32
+	fetch := func(ctx context.Context, n int) (page, error) {
+		if n == 1 {
+			return page{companies: make([]bangwo8.Company, 1)}, nil
+		}
+		select { // a slow page: only cancellation ends it early
+		case <-ctx.Done():
+			cancelled.Add(1)
+			return page{}, ctx.Err()
+		case <-time.After(10 * time.Second):
+			return page{}, nil
+		}
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- fetchInOrder(context.Background(), 4, fetch, func(page) error { return boom })
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, boom) {
+			t.Errorf("err = %v, want the consumer's", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("fetchInOrder waited for the slow pages instead of cancelling them")
+	}
+	if cancelled.Load() != 3 {
+		t.Errorf("%d in-flight fetches cancelled, want 3", cancelled.Load())
+	}
+}
+
 func TestSortedKeys(t *testing.T) {
 	got := sortedKeys(map[string]bool{"field_10": true, "field_2": true, "expect_time": true, "field_1": true, "gjfx": true, "a9": true, "a10": true})
 	want := []string{"a9", "a10", "expect_time", "field_1", "field_2", "field_10", "gjfx"}

@@ -24,14 +24,16 @@ type fetchFunc func(ctx context.Context, n int) (page, error)
 // Memory is bounded by concurrency pages.
 func fetchInOrder(ctx context.Context, concurrency int, fetch fetchFunc, consume func(page) error) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()  // the fetches in flight give up...
+		wg.Wait() // ...and are waited for
+	}()
 
 	type result struct {
 		p   page
 		err error
 	}
-	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel (deferred later, runs first): fetches in flight give up
 	start := func(n int) chan result {
 		ch := make(chan result, 1) // never blocks the fetcher, even when nobody reads
 		wg.Go(func() {
