@@ -112,6 +112,7 @@ func subcommands(a *app) []*cobra.Command {
 		newExportCmd(a),
 		newValidateCmd(a), newImportCmd(a),
 		newDemoCmd(a), newTemplateCmd(a),
+		newExtensionCmd(a),
 		// new commands are added here
 	}
 }
