@@ -1,0 +1,171 @@
+package lang
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// typeText is what a person is told about a column of each type: its name, how to write a
+// value, and an example.
+var typeText = map[mapping.Type]struct{ zh, en, zhHow, enHow string }{
+	mapping.TypeText:     {"文本", "text", "", ""},
+	mapping.TypeInt:      {"整数", "whole number", "例如 3", "e.g. 3"},
+	mapping.TypeDecimal:  {"数字", "number", "例如 1234.50，不带单位", "e.g. 1234.50, no unit"},
+	mapping.TypeDate:     {"日期", "date", "例如 2017-01-01（也可写 2017/1/1 或 2017年1月1日）", "e.g. 2017-01-01 (2017/1/1 works too)"},
+	mapping.TypeDateTime: {"日期时间", "date and time", "例如 2018-02-03 13:05:00", "e.g. 2018-02-03 13:05:00"},
+	mapping.TypeEnum:     {"下拉选择", "choice", "从下拉列表中选", "pick from the dropdown"},
+	mapping.TypeList:     {"列表", "list", "多个值用逗号分隔，例如 甲,乙（也可用 ， 或 、）", "several values separated by commas, e.g. a,b"},
+	mapping.TypeCascade:  {"级联", "cascade", "各级用 / 分隔，例如 北京市/朝阳区", "one level after another, separated by /, e.g. 北京市/朝阳区"},
+	mapping.TypeURL:      {"网址", "web address", "例如 https://www.example.com", "e.g. https://www.example.com"},
+	mapping.TypeEmail:    {"邮箱", "email", "例如 name@example.com", "e.g. name@example.com"},
+	mapping.TypeCheckbox: {"是/否", "yes/no", "填 是 或 否", "是 (yes) or 否 (no)"},
+}
+
+// TypeName names a column type for people.
+func (l Lang) TypeName(t mapping.Type) string {
+	tt, ok := typeText[t]
+	if !ok {
+		return string(t)
+	}
+	return l.Pick(tt.zh, tt.en)
+}
+
+// Choices returns the values a person may pick in column c (enum labels, a checkbox's 是/否,
+// a text or list column's allowed values), or nil when any value goes.
+func Choices(c *mapping.Column) []string {
+	switch {
+	case c.Type == mapping.TypeEnum:
+		labels := make([]string, len(c.Enum))
+		for i, e := range c.Enum {
+			labels[i] = e.Label
+			if labels[i] == "" {
+				labels[i] = e.Value
+			}
+		}
+		return labels
+	case c.Type == mapping.TypeCheckbox:
+		return []string{mapping.CheckboxYes, mapping.CheckboxNo}
+	}
+	return c.Values
+}
+
+// ColumnNote is the note on a template's header cell: the column's type and how to write a
+// value, whether it is required, its allowed values and limits. The mapping's note, when
+// there is one, replaces the type's how-to line and comes first; the rules are always shown,
+// since they are enforced whatever the note says.
+func (l Lang) ColumnNote(c *mapping.Column) string {
+	var lines []string
+	if c.Note != "" {
+		lines = append(lines, c.Note)
+	}
+	kind := l.Pick("类型：", "Type: ") + l.TypeName(c.Type)
+	if c.Field == "uId" {
+		kind = l.Pick("公司ID：留空表示新建；填写则更新这家公司", "Company id: empty creates a company; an id updates it")
+	}
+	lines = append(lines, kind)
+	if how := typeText[c.Type]; c.Note == "" && how.zhHow != "" && c.Field != "uId" {
+		lines = append(lines, l.Pick(how.zhHow, how.enHow))
+	}
+	if c.Required {
+		lines = append(lines, l.Pick("必填", "Required"))
+	}
+	if choices := Choices(c); len(choices) > 0 && c.Type != mapping.TypeCheckbox {
+		lines = append(lines, l.Pick("可选：", "Allowed: ")+joinShort(choices, 20))
+	}
+	if c.MaxLength > 0 {
+		lines = append(lines, fmt.Sprintf(l.Pick("最多 %d 个字", "At most %d characters"), c.MaxLength))
+	}
+	if c.Pattern != nil {
+		lines = append(lines, l.Pick("格式：", "Format: ")+patternText(c.Pattern.String()))
+	}
+	if c.HasDefault {
+		lines = append(lines, l.Pick("留空时默认：", "Empty means: ")+c.Default)
+	}
+	if c.KeepEmpty {
+		lines = append(lines, l.Pick("留空则保持原值不变", "Empty keeps the current value"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// patternText shows a column's pattern without the anchors the mapping adds.
+func patternText(p string) string {
+	p = strings.TrimPrefix(p, "^(?:")
+	return strings.TrimSuffix(p, ")$")
+}
+
+// joinShort lists at most max values, then says how many more there are.
+func joinShort(values []string, max int) string {
+	if len(values) <= max {
+		return strings.Join(values, "、")
+	}
+	return fmt.Sprintf("%s … (+%d)", strings.Join(values[:max], "、"), len(values)-max)
+}
+
+// Explain says, for a report comment, what is wrong with a cell and what would be right. c is
+// the problem's column (nil when unknown).
+func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
+	v := p.Value
+	allowed := func() string {
+		if c == nil {
+			return ""
+		}
+		if choices := Choices(c); len(choices) > 0 {
+			return l.Pick("可选：", "Allowed: ") + joinShort(choices, 20) + l.Pick("。", ".")
+		}
+		return ""
+	}
+	how := func(t mapping.Type) string {
+		return l.Pick(typeText[t].zhHow, typeText[t].enHow)
+	}
+	switch p.Rule {
+	case mapping.RuleRequired:
+		return l.Pick("必填，不能为空。", "Required: the cell must not be empty.")
+	case mapping.RuleInt, mapping.RuleDecimal, mapping.RuleDate, mapping.RuleDateTime, mapping.RuleCascade,
+		mapping.RuleURL, mapping.RuleEmail, mapping.RuleCheckbox:
+		t := mapping.Type(p.Rule)
+		return fmt.Sprintf(l.Pick("「%s」不是有效的%s。应该%s。", "%q is not a valid %s. Write it like this: %s."), v, l.TypeName(t), how(t))
+	case mapping.RuleEnum, mapping.RuleValues, mapping.RuleList:
+		return fmt.Sprintf(l.Pick("「%s」不在可选值里。", "%q is not one of the allowed values. "), v) + allowed()
+	case mapping.RuleMaxLength:
+		if c != nil {
+			return fmt.Sprintf(l.Pick("太长：最多 %d 个字，这里有 %d 个。", "Too long: at most %d characters, this has %d."), c.MaxLength, len([]rune(v)))
+		}
+	case mapping.RulePattern:
+		if c != nil && c.Pattern != nil {
+			return fmt.Sprintf(l.Pick("「%s」格式不对，应符合 %s（例如不能有空格或中文）。", "%q has the wrong form: it must match %s (no spaces, for example)."), v, patternText(c.Pattern.String()))
+		}
+	case "duplicate_key":
+		return fmt.Sprintf(l.Pick("「%s」与上面某一行重复：一家公司只能由一行写入。请删掉或改掉其中一行。",
+			"%q repeats an earlier row: one company can be written by one row only. Remove or change one of them."), v)
+	case "match":
+		return l.Pick("按这一行的关键列找不到对应的公司，或者找到了多家。详情：", "The row's key finds no company, or several. Details: ") + p.Message
+	}
+	return p.Message
+}
+
+// Status is the word a report shows for what happened to a row (importer.Action values).
+func (l Lang) Status(action string) string {
+	words := map[string][2]string{
+		"valid":     {"正确", "valid"},
+		"invalid":   {"有错误", "invalid"},
+		"created":   {"已新建", "created"},
+		"updated":   {"已更新", "updated"},
+		"unchanged": {"无变化", "unchanged"},
+		"failed":    {"失败", "failed"},
+		"skipped":   {"未写入", "skipped"},
+		"create":    {"将新建", "to create"},
+		"update":    {"将更新", "to update"},
+	}
+	if w, ok := words[action]; ok {
+		return l.Pick(w[0], w[1])
+	}
+	return action
+}
+
+// Report column headers: the columns a report workbook adds after the input's. They must not
+// be headers a mapping uses, so that the report imports as it is (the importer ignores them).
+func (l Lang) ReportStatusHeader() string  { return l.Pick("【处理结果】", "[result]") }
+func (l Lang) ReportProblemHeader() string { return l.Pick("【问题说明】", "[problems]") }
+func (l Lang) ReportRowHeader() string     { return l.Pick("【原行号】", "[input row]") }
