@@ -167,9 +167,9 @@ func (c Config) Columns(all []string) (shown, unknown []string) {
 
 // Assignment is one company field a picked asset row fills.
 type Assignment struct {
-	Company string // the company custom field key
-	Asset   string // the asset field it comes from
-	Value   string
+	Company string `json:"company"` // the company custom field key
+	Asset   string `json:"asset"`   // the asset field it comes from
+	Value   string `json:"value"`
 }
 
 // Assign returns what picking row writes into the company: one assignment per cPara pair, in

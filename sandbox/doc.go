@@ -21,4 +21,35 @@
 //     same way.
 //   - per_page above 5000 is answered with HTTP 500, as the real service answers 10000.
 //   - GET by id and show_many return soft-deleted companies (status 2) too.
+//
+// # The company external extension
+//
+// The sandbox also holds asset tables (资产表) and serves the extension page
+// /osp2016/SDK/Tables/ticketAssetTable.php (see package extension for the rules, which the
+// page applies through that package: one implementation for page, checker and backfill).
+// Fixtures carry them beside companies:
+//
+//	{"companies": [...],
+//	 "asset_tables": [
+//	   {"id": 7, "name": "devices", "title": "设备",
+//	    "fields": [{"key": "model", "title": "型号"}, {"key": "city", "title": "城市"}],
+//	    "rows": [{"_id": 1, "ownerType": "company", "owner": "1000001", "model": "X200", "city": "北京"}]}]}
+//
+// id (positive) and name (the extension's tableName) are unique; fields lists the columns in
+// order (keys _id, ownerType and owner are reserved); a row holds only those keys, as strings
+// or numbers (kept as written), and gets the next free _id when it has none. A table whose id
+// or name exists is replaced with its rows, so loading the same file twice changes nothing.
+//
+// The page takes the extension's parameters (tableId, tableName, cPara, filter, display) and
+// the page's context, companyId (the company being edited) and cId (its contact; empty on a
+// company page), in its query. GET answers JSON with format=json or Accept: application/json
+// ({"table", "columns", "rows", "count", "owner", "notes", "warnings"}: the shown columns
+// and, per row the filter keeps, _id and those columns) and otherwise a plain HTML table of
+// the display columns (all when absent) with, when companyId is given, a form per row.
+// POST pick=<_id> (same query) writes the cPara targets of that row into the company's
+// custom fields, merged by key like a PUT, stamps updateDT, and answers a confirmation (HTML,
+// or JSON {"uId", "asset_id", "assigned"}); a row the filter does not show cannot be picked.
+// Bad parameters answer 400 with every problem and its fix; an unknown table or company 404.
+// The page sits behind the API's Basic auth: the real page opens in the agent's logged-in
+// browser, and the sandbox has no other login, so a browser asks for the account once.
 package sandbox

@@ -15,11 +15,14 @@ import (
 // read-only fields included: uId, supportId, createDT, updateDT (a bare day is taken as its
 // midnight) and the undocumented fields are kept; url is ignored. A company without uId gets
 // the next free id, and one whose uId exists replaces it, so loading the same file twice
-// changes nothing. Other top-level keys (asset_tables, ...) are ignored. All or nothing: one
-// bad company stores none, and the error names it.
+// changes nothing. asset_tables, beside companies, are the asset tables of the company
+// external extension (see assets.go and the package documentation); a table whose id exists
+// replaces it, rows included. Other top-level keys are ignored. All or nothing: one bad
+// company or asset table stores nothing, and the error names it.
 func (s *Store) LoadFixtures(ctx context.Context, r io.Reader) error {
 	var doc struct {
-		Companies []map[string]json.RawMessage `json:"companies"`
+		Companies   []map[string]json.RawMessage `json:"companies"`
+		AssetTables json.RawMessage              `json:"asset_tables"`
 	}
 	if err := json.NewDecoder(r).Decode(&doc); err != nil {
 		return fmt.Errorf("fixtures: not a JSON document {\"companies\": [...]}: %w", err)
@@ -51,6 +54,10 @@ func (s *Store) LoadFixtures(ctx context.Context, r io.Reader) error {
 			return fmt.Errorf("fixtures: companies[%d] (uId %s): %s", i, fields["uId"], strings.Join(problems, ", "))
 		}
 	}
+	assets, err := parseAssetTables(doc.AssetTables)
+	if err != nil {
+		return err
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("fixtures: %w", err)
@@ -65,6 +72,9 @@ func (s *Store) LoadFixtures(ctx context.Context, r io.Reader) error {
 		if _, _, err := ins.insert(ctx, uids[i], &recs[i]); err != nil {
 			return fmt.Errorf("fixtures: companies[%d]: %w", i, err)
 		}
+	}
+	if err := insertAssets(ctx, tx, assets); err != nil {
+		return fmt.Errorf("fixtures: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("fixtures: commit: %w", err)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/extension"
 )
 
 // Config configures the HTTP API over a store.
@@ -77,6 +79,8 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.route(w, r, map[string]http.HandlerFunc{http.MethodGet: a.handleShowMany})
 	case path == prefix+"/search.json":
 		a.route(w, r, map[string]http.HandlerFunc{http.MethodGet: a.handleSearch})
+	case path == extension.PagePath: // the company external extension's page, extension_page.go
+		a.route(w, r, map[string]http.HandlerFunc{http.MethodGet: a.handleExtensionPage, http.MethodPost: a.handleExtensionPick})
 	case strings.HasPrefix(path, prefix+"/") && strings.HasSuffix(path, ".json"):
 		id, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(path, prefix+"/"), ".json"), 10, 64)
 		if err != nil || id <= 0 {

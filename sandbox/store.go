@@ -77,6 +77,10 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("create schema: %w", err)
 		}
+		if err := ensureAssetSchema(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
 		return s, nil
 	}
 	if strings.ContainsAny(path, "?#") {
@@ -92,6 +96,10 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	if _, err := write.ExecContext(ctx, schema); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open store %q: create schema: %w", path, err)
+	}
+	if err := ensureAssetSchema(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
 	read, err := sql.Open("sqlite", path+pragmas+"&_pragma=query_only(1)")
 	if err != nil {
