@@ -93,7 +93,7 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 	if err := opts.Check(); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	client, _, err := f.api.client(a)
+	client, pacer, err := f.api.client(a)
 	if err != nil {
 		return err
 	}
@@ -108,12 +108,13 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 		}
 		return &exitError{code: exitFailed, err: err}
 	}
-	reportExport(log, sum)
+	reportExport(log, sum, paceAttrs(pacer, sum.Seconds)...)
 	return nil
 }
 
-// reportExport logs the warnings of a finished export, then its one-line summary.
-func reportExport(log *slog.Logger, sum *exporter.Summary) {
+// reportExport logs the warnings of a finished export, then its one-line summary; extra
+// attributes (the pacer's figures) go at its end.
+func reportExport(log *slog.Logger, sum *exporter.Summary, extra ...any) {
 	if n := len(sum.MissingIDs); n > 0 {
 		shown := sum.MissingIDs[:min(n, 20)]
 		log.Warn("companies not found", "count", n, "ids", fmt.Sprint(shown))
@@ -135,5 +136,5 @@ func reportExport(log *slog.Logger, sum *exporter.Summary) {
 	if sum.Repeats > 0 {
 		attrs = append(attrs, "repeats_dropped", sum.Repeats)
 	}
-	log.Info("export done", attrs...)
+	log.Info("export done", append(attrs, extra...)...)
 }

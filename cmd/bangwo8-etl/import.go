@@ -71,7 +71,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	if mode != importer.ModeCreate && m.Match == "" {
 		return usageErrorf("--mode %s needs a match key in the mapping (match: uId, serviceaccount or companyName)", mode)
 	}
-	client, _, err := f.api.client(a)
+	client, pacer, err := f.api.client(a)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 			sum.Mode, sum.Created, sum.Updated, sum.Unchanged, sum.Invalid, sum.Skipped)
 	}
 	if sum != nil && sum.Rows > 0 {
-		logSummary(log, "import done", sum, f.report)
+		logSummary(log, "import done", sum, f.report, paceAttrs(pacer, sum.Elapsed.Seconds())...)
 	}
 	if err != nil {
 		return importExit(err)

@@ -62,8 +62,9 @@ func rowsExit(sum *importer.Summary) error {
 	return nil
 }
 
-// logSummary writes the one summary line (JSON with --log-format json).
-func logSummary(log *slog.Logger, msg string, sum *importer.Summary, report string) {
+// logSummary writes the one summary line (JSON with --log-format json); extra attributes
+// (the pacer's figures) go at its end.
+func logSummary(log *slog.Logger, msg string, sum *importer.Summary, report string, extra ...any) {
 	attrs := []any{
 		"file", sum.File, "rows", sum.Rows, "invalid", sum.Invalid,
 	}
@@ -86,5 +87,5 @@ func logSummary(log *slog.Logger, msg string, sum *importer.Summary, report stri
 	if report != "" {
 		attrs = append(attrs, "report", report)
 	}
-	log.Info(msg, attrs...)
+	log.Info(msg, append(attrs, extra...)...)
 }

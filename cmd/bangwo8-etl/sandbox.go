@@ -26,6 +26,9 @@ type sandboxOptions struct {
 	rate          float64
 	latency       time.Duration
 	allowRemote   bool
+	faultSpec     string
+	faultSeed     uint64
+	faults        sandbox.Faults
 }
 
 func newSandboxCmd(a *app) *cobra.Command {
@@ -54,6 +57,8 @@ SIGINT or SIGTERM; the data stays in --db for the next start.`,
 	f.Float64Var(&o.rate, "rate", 0, "requests per second for all clients together, beyond which 429 (0: no limit)")
 	f.DurationVar(&o.latency, "latency", 0, "delay added before every answer, e.g. 200ms")
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --listen address that is not loopback")
+	f.StringVar(&o.faultSpec, "faults", "", "misbehave on purpose, per authenticated request: error500=P,ratelimit429=P,lost-response=P,reset=P,slow=P:DUR")
+	f.Uint64Var(&o.faultSeed, "fault-seed", 1, "seed of --faults: the same seed and request order inject the same faults")
 	return cmd
 }
 
@@ -74,6 +79,12 @@ func (o *sandboxOptions) check(a *app) error {
 	if o.seedCompanies < 0 || o.rate < 0 || o.latency < 0 {
 		return usageErrorf("--seed-companies, --rate and --latency must not be negative")
 	}
+	faults, err := sandbox.ParseFaults(o.faultSpec)
+	if err != nil {
+		return usageErrorf("--faults: %w", err)
+	}
+	faults.Seed = o.faultSeed
+	o.faults = faults
 	listen, err := loopbackListen(o.listen, o.allowRemote)
 	if err != nil {
 		return err
@@ -135,10 +146,15 @@ func runSandbox(ctx context.Context, a *app, o sandboxOptions) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.listen, err)
 	}
+	cfg := sandbox.Config{Account: o.account, Password: o.password, Rate: o.rate, Latency: o.latency, Logger: log}
+	var faults *sandbox.FaultInjector
+	if o.faults.Any() {
+		faults = sandbox.NewFaultInjector(o.faults)
+		cfg.Middleware = append(cfg.Middleware, faults.Middleware)
+		log.Warn("sandbox injects faults", "faults", o.faults.String(), "fault_seed", o.faults.Seed)
+	}
 	srv := &http.Server{
-		Handler: sandbox.New(store, sandbox.Config{
-			Account: o.account, Password: o.password, Rate: o.rate, Latency: o.latency, Logger: log,
-		}),
+		Handler:           sandbox.New(store, cfg),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	url := "http://" + ln.Addr().String()
@@ -153,6 +169,11 @@ func runSandbox(ctx context.Context, a *app, o sandboxOptions) error {
 	case err := <-served:
 		return fmt.Errorf("serving %s: %w", url, err)
 	case <-ctx.Done():
+	}
+	if faults != nil {
+		c := faults.Counts()
+		log.Info("sandbox faults injected", "requests", c.Requests, "error500", c.Error500,
+			"ratelimit429", c.RateLimit429, "lost_response", c.LostResponse, "reset", c.Reset, "slow", c.Slow)
 	}
 	log.Info("sandbox stopping")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
