@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,7 +108,7 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 	clear(keys)
 
 	// Pass 2: plan and write each row.
-	rep, err := newReport(opts.Report)
+	rep, err := newReport(&opts, input, m)
 	if err != nil {
 		return sum, err
 	}
@@ -156,15 +157,22 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.opts.Concurrency)
 	seq := 0
-	_, scanErr := scan(context.WithoutCancel(ctx), input, r.m, nil, func(row int, rec *mapping.Record, problems []mapping.Problem) error {
+	_, scanErr := scanCells(context.WithoutCancel(ctx), input, r.m, nil, func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
 		t := task{seq: seq, rec: rec}
 		seq++
+		// The cells outlive the call when the row is written by a worker: keep a copy, for the
+		// workbook report only (the rows waiting for it are at most the writes in flight).
+		if wantsCells(r.opts.Report) {
+			cells = slices.Clone(cells)
+		} else {
+			cells = nil
+		}
 		if rec == nil {
 			rules, msg := describe(problems)
-			r.sink.put(t.seq, ReportRow{Row: row, Action: ActionInvalid, Rule: rules, Error: msg}, false)
+			r.sink.put(t.seq, ReportRow{Row: row, Action: ActionInvalid, Rule: rules, Error: msg, Cells: cells, Problems: problems}, false)
 			return nil
 		}
-		base := ReportRow{Row: row, Key: rec.Key, UID: uidText(rec.UID)}
+		base := ReportRow{Row: row, Key: rec.Key, UID: uidText(rec.UID), Cells: cells}
 		if e, done := r.journalDone(row); done {
 			base.Action, base.UID = ActionSkipped, uidText(e.UID)
 			base.Note = fmt.Sprintf("%s by an earlier run (journal)", e.Action)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
@@ -61,7 +62,9 @@ type Options struct {
 	SkipInvalid bool // write the valid rows even when others are invalid
 	Concurrency int  // writes in flight at once; default 4
 
-	Report  string // .csv or .xlsx; "" for none
+	Report string // .csv or .xlsx; "" for none
+	// Lang is the language of the .xlsx report's status words and comments ("" is Chinese).
+	Lang    lang.Lang
 	Journal string // JSON-lines journal of finished rows; "" for none
 	// MappingDigest identifies the mapping in the journal, so that a journal is not reused
 	// with another mapping (e.g. the SHA-256 of the mapping file).

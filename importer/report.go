@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/gocarina/gocsv"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
@@ -42,6 +41,11 @@ type ReportRow struct {
 	Rule    string `csv:"rule"`    // the rules an invalid row breaks, comma separated
 	Error   string `csv:"error"`
 	Note    string `csv:"note"`
+
+	// Cells and Problems are the row as read and what is wrong with it, for the workbook
+	// report, which shows the input's rows; the CSV report has neither.
+	Cells    []string          `csv:"-"`
+	Problems []mapping.Problem `csv:"-"`
 }
 
 func uidText(uid int64) string {
@@ -60,8 +64,10 @@ type reportWriter interface {
 	abort()
 }
 
-// newReport opens a report at path by its ending (.csv or .xlsx); "" writes nothing.
-func newReport(path string) (reportWriter, error) {
+// newReport opens the report opts asks for, by its ending (.csv or .xlsx); none writes
+// nothing. The workbook report shows the rows of input, read with m.
+func newReport(opts *Options, input string, m *mapping.Mapping) (reportWriter, error) {
+	path := opts.Report
 	switch strings.ToLower(filepath.Ext(path)) {
 	case "":
 		if path == "" {
@@ -70,7 +76,7 @@ func newReport(path string) (reportWriter, error) {
 	case ".csv":
 		return newCSVReport(path)
 	case ".xlsx":
-		return newXLSXReport(path)
+		return newXLSXReport(path, input, m, opts.Lang)
 	}
 	return nil, fmt.Errorf("report %s: want a .csv or .xlsx file", path)
 }
@@ -158,53 +164,3 @@ func commit(tmp *os.File, path string, err error) error {
 	}
 	return nil
 }
-
-var reportHeader = []any{"row", "action", "uId", "key", "changed", "rule", "error", "note"}
-
-// xlsxReport streams rows into a workbook with excelize's StreamWriter.
-type xlsxReport struct {
-	path string
-	file *excelize.File
-	sw   *excelize.StreamWriter
-	next int
-}
-
-func newXLSXReport(path string) (*xlsxReport, error) {
-	f := excelize.NewFile()
-	sheet := f.GetSheetName(0)
-	sw, err := f.NewStreamWriter(sheet)
-	if err == nil {
-		err = sw.SetRow("A1", reportHeader)
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("report %s: %w", path, err)
-	}
-	return &xlsxReport{path: path, file: f, sw: sw, next: 2}, nil
-}
-
-func (r *xlsxReport) write(row ReportRow) error {
-	cell, _ := excelize.CoordinatesToCellName(1, r.next)
-	r.next++
-	vals := []any{row.Row, string(row.Action), row.UID, mapping.EscapeFormula(row.Key), row.Changed, row.Rule,
-		mapping.EscapeFormula(row.Error), row.Note}
-	if err := r.sw.SetRow(cell, vals); err != nil {
-		return fmt.Errorf("report %s: %w", r.path, err)
-	}
-	return nil
-}
-
-func (r *xlsxReport) close() error {
-	defer r.file.Close()
-	if err := r.sw.Flush(); err != nil {
-		return fmt.Errorf("report %s: %w", r.path, err)
-	}
-	tmp, err := tempBeside(r.path)
-	if err != nil {
-		return err
-	}
-	_, err = r.file.WriteTo(tmp)
-	return commit(tmp, r.path, err)
-}
-
-func (r *xlsxReport) abort() { r.file.Close() }

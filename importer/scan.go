@@ -13,6 +13,15 @@ import (
 // after each returns, so memory does not grow with the rows.
 func scan(ctx context.Context, input string, m *mapping.Mapping, warn func([]mapping.Problem, string),
 	each func(row int, rec *mapping.Record, problems []mapping.Problem) error) (sheet string, err error) {
+	return scanCells(ctx, input, m, warn, func(row int, _ []string, rec *mapping.Record, problems []mapping.Problem) error {
+		return each(row, rec, problems)
+	})
+}
+
+// scanCells is scan that also hands each the row's cells as read (valid until each returns),
+// for the workbook report, which shows the rows as they were.
+func scanCells(ctx context.Context, input string, m *mapping.Mapping, warn func([]mapping.Problem, string),
+	each func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error) (sheet string, err error) {
 	src, err := Open(input, m.Sheet)
 	if err != nil {
 		return "", err
@@ -41,7 +50,7 @@ func scan(ctx context.Context, input string, m *mapping.Mapping, warn func([]map
 			continue
 		}
 		rec, problems := c.check(row, cells)
-		if err := each(row, rec, problems); err != nil {
+		if err := each(row, cells, rec, problems); err != nil {
 			return sheet, err
 		}
 	}
@@ -111,14 +120,14 @@ func warner(o *Options, input string) func([]mapping.Problem, string) {
 func Validate(ctx context.Context, input string, m *mapping.Mapping, opts Options) (*Summary, error) {
 	opts.defaults(m)
 	sum := &Summary{File: input}
-	rep, err := newReport(opts.Report)
+	rep, err := newReport(&opts, input, m)
 	if err != nil {
 		return sum, err
 	}
 	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems}
-	sheet, err := scan(ctx, input, m, pp.warnVia(warner(&opts, input)), func(row int, rec *mapping.Record, problems []mapping.Problem) error {
+	sheet, err := scanCells(ctx, input, m, pp.warnVia(warner(&opts, input)), func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
 		sum.Rows++
-		r := ReportRow{Row: row, Action: ActionValid}
+		r := ReportRow{Row: row, Action: ActionValid, Cells: cells, Problems: problems}
 		if rec == nil {
 			pp.print(problems)
 			r.Action = ActionInvalid

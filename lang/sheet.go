@@ -125,12 +125,12 @@ func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
 	case mapping.RuleInt, mapping.RuleDecimal, mapping.RuleDate, mapping.RuleDateTime, mapping.RuleCascade,
 		mapping.RuleURL, mapping.RuleEmail, mapping.RuleCheckbox:
 		t := mapping.Type(p.Rule)
-		return fmt.Sprintf(l.Pick("「%s」不是有效的%s。应该%s。", "%q is not a valid %s. Write it like this: %s."), v, l.TypeName(t), how(t))
+		return fmt.Sprintf(l.Pick("「%s」不是有效的%s。正确的写法：%s。", "%q is not a valid %s. Write it like this: %s."), v, l.TypeName(t), how(t))
 	case mapping.RuleEnum, mapping.RuleValues, mapping.RuleList:
 		return fmt.Sprintf(l.Pick("「%s」不在可选值里。", "%q is not one of the allowed values. "), v) + allowed()
 	case mapping.RuleMaxLength:
 		if c != nil {
-			return fmt.Sprintf(l.Pick("太长：最多 %d 个字，这里有 %d 个。", "Too long: at most %d characters, this has %d."), c.MaxLength, len([]rune(v)))
+			return fmt.Sprintf(l.Pick("太长：最多 %d 个字。", "Too long: at most %d characters."), c.MaxLength)
 		}
 	case mapping.RulePattern:
 		if c != nil && c.Pattern != nil {

@@ -37,6 +37,10 @@ ending decides the format (.xlsx or .csv). It appears only when complete.
 Without --mapping the columns are every documented field, headed by the vendor's Chinese
 labels, then one column per custom field key (sorted by name). With --state FILE only what
 changed since the last run with the same state file is written.`,
+		Example: `  export BANGWO8_ACCOUNT=me BANGWO8_PASSWORD=...
+  bangwo8-etl export --out companies.xlsx --mapping samples/mapping.yaml
+  bangwo8-etl export --out changed.csv --state nightly.json --include-deleted --log-format json
+  bangwo8-etl export --out vip.xlsx --query "field_2:VIP createDT>=2023-01-01"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExport(cmd, a, &f)

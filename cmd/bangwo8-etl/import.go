@@ -33,6 +33,9 @@ create). Upsert by uId creates the rows whose uId is empty; an unknown uId is in
 --journal FILE records every finished row; running the same command again continues where it
 stopped and creates nothing twice. Ctrl-C lets the writes in flight finish and writes the
 report. Exit 0 all done, 1 failed or interrupted, 2 usage, 3 some rows invalid or failed.`,
+		Example: `  export BANGWO8_ACCOUNT=me BANGWO8_PASSWORD=...
+  bangwo8-etl import --in companies.xlsx --mapping samples/mapping.yaml --dry-run -v
+  bangwo8-etl import --in companies.xlsx --mapping samples/mapping.yaml --report 结果.xlsx --journal run.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runImport(cmd, a, &f)
@@ -45,7 +48,7 @@ report. Exit 0 all done, 1 failed or interrupted, 2 usage, 3 some rows invalid o
 	fl.StringVar(&f.mode, "mode", "", "create, update or upsert (default: upsert with a match key, else create)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and write nothing")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "write the valid rows even when others are invalid")
-	fl.StringVar(&f.report, "report", "", "write one line per row to this .csv or .xlsx file")
+	fl.StringVar(&f.report, "report", "", "write every row's outcome to this .csv or .xlsx file (default: none)")
 	fl.StringVar(&f.journal, "journal", "", "journal of finished rows, to resume an interrupted run")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every row's action and changed fields")
 	fl.IntVar(&f.maxProblems, "max-problems", 100, "print at most this many problems (the report has all)")
@@ -77,9 +80,13 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	}
 	log := a.logger()
 	progress, update := newImportProgress(a, log)
+	l, err := a.language()
+	if err != nil {
+		return err
+	}
 	opts := importer.Options{
 		Mode: mode, DryRun: f.dryRun, SkipInvalid: f.skipInvalid, Concurrency: f.api.concurrency,
-		Report: f.report, Journal: f.journal, MappingDigest: digest,
+		Report: f.report, Lang: l, Journal: f.journal, MappingDigest: digest,
 		Logger: log, Progress: update, Problems: a.streams.Err, MaxProblems: f.maxProblems,
 	}
 	if f.verbose {

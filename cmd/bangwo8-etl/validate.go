@@ -19,7 +19,12 @@ func newValidateCmd(a *app) *cobra.Command {
 		Long: `validate reads every row of FILE (.xlsx or .csv: UTF-8 with or without BOM, or GBK)
 and checks it against the mapping's rules, and that no two rows share a match key. It calls
 no API and needs no password. Each problem is printed with its row, column, value and rule;
---report writes one line per row (.csv or .xlsx). Exit 3 when any row is invalid.`,
+--report writes the outcome of every row: .csv, one line each; .xlsx, the rows as they were,
+those to fix first, each bad cell red with a comment saying what would be right (Chinese, or
+English with --lang en); fix the cells and import the report itself. Exit 3 when any row is
+invalid.`,
+		Example: `  bangwo8-etl validate --in companies.xlsx --mapping samples/mapping.yaml
+  bangwo8-etl validate --in 公司.csv --mapping samples/mapping.yaml --report 错误报告.xlsx`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkReportPath(f.report); err != nil {
@@ -29,10 +34,14 @@ no API and needs no password. Each problem is printed with its row, column, valu
 			if err != nil {
 				return err
 			}
+			l, err := a.language()
+			if err != nil {
+				return err
+			}
 			log := a.logger()
 			progress, update := newImportProgress(a, log)
 			sum, err := importer.Validate(cmd.Context(), f.in, m, importer.Options{
-				Report: f.report, Logger: log, Progress: update,
+				Report: f.report, Lang: l, Logger: log, Progress: update,
 				Problems: a.streams.Out, MaxProblems: f.maxProblems,
 			})
 			progress.done()
@@ -46,7 +55,7 @@ no API and needs no password. Each problem is printed with its row, column, valu
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "spreadsheet to check, .xlsx or .csv (required)")
 	fl.StringVar(&f.mappingPath, "mapping", "", "mapping file (required)")
-	fl.StringVar(&f.report, "report", "", "write one line per row to this .csv or .xlsx file")
+	fl.StringVar(&f.report, "report", "", "write every row's outcome to this .csv or .xlsx file (default: none)")
 	fl.IntVar(&f.maxProblems, "max-problems", 100, "print at most this many problems (the report has all)")
 	_ = cmd.MarkFlagRequired("in")
 	_ = cmd.MarkFlagRequired("mapping")

@@ -1,0 +1,415 @@
+package importer
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// The workbook report is made for the people who fix the rows, in Excel or WPS: its first
+// sheet holds the input's rows as they were, with the input's header, so that after fixing
+// the red cells the report itself can be imported with the same mapping. The rows to fix
+// (invalid, failed) come first; the others follow in file order. Three columns are added
+// after the input's: the status word, what is wrong, and the input row. Their headers are in
+// 【】 so that no mapping uses them, and the importer ignores them (with a warning). A second
+// sheet says how to use the report and counts the rows by status.
+//
+// Each bad cell is filled red and carries a comment saying what is wrong and what would be
+// right (lang.Explain), up to maxComments; past that the problems column still says it all.
+
+// maxComments bounds the comments of one report: each costs memory until the report is
+// written, and nobody reads a hundred thousand of them.
+const maxComments = 20000
+
+// wantsCells reports whether the report at path shows the input's cells (a workbook does).
+func wantsCells(path string) bool {
+	return strings.EqualFold(filepath.Ext(path), ".xlsx")
+}
+
+type xlsxReport struct {
+	path     string
+	l        lang.Lang
+	file     *excelize.File
+	sw       *excelize.StreamWriter
+	sheet    string
+	width    int               // columns of the input's header
+	byIndex  []*mapping.Column // the mapping's column of each input column; nil if none
+	byHeader map[string]*mapping.Column
+	date1904 bool
+	next     int // the next sheet row
+	comments int
+	counts   map[Action]int
+	order    []Action
+
+	spool    *os.File // rows that need no fixing, written after the others
+	spoolBuf *bufio.Writer
+	spoolEnc *json.Encoder
+
+	style struct{ header, extra, bad, date, statusBad, statusOK int }
+}
+
+// spooled is a row kept in the spool until the rows to fix are written.
+type spooled struct {
+	Row     int      `json:"r"`
+	Action  Action   `json:"a"`
+	Changed string   `json:"c,omitempty"`
+	Error   string   `json:"e,omitempty"`
+	Note    string   `json:"n,omitempty"`
+	Cells   []string `json:"v"`
+}
+
+func newXLSXReport(path, input string, m *mapping.Mapping, l lang.Lang) (*xlsxReport, error) {
+	src, err := Open(input, m.Sheet)
+	if err != nil {
+		return nil, err
+	}
+	_, header, err := readHeader(src, input)
+	inputSheet, dates := src.Sheet(), src.DateSystem()
+	src.Close()
+	if err != nil {
+		return nil, err
+	}
+	r := &xlsxReport{path: path, l: l, width: len(header), date1904: dates == mapping.Date1904,
+		byHeader: map[string]*mapping.Column{}, counts: map[Action]int{}, next: 2}
+	for _, c := range m.Columns {
+		r.byHeader[c.Header] = c
+	}
+	r.byIndex = make([]*mapping.Column, len(header))
+	for i, h := range header {
+		for _, c := range m.Columns {
+			if sameHeader(h, c.Header) {
+				r.byIndex[i] = c
+			}
+		}
+	}
+	r.sheet = m.Sheet
+	if r.sheet == "" {
+		r.sheet = inputSheet
+	}
+	if r.sheet == "" {
+		r.sheet = l.Pick("公司", "Companies")
+	}
+	if err := r.open(header); err != nil {
+		r.abort()
+		return nil, fmt.Errorf("report %s: %w", path, err)
+	}
+	return r, nil
+}
+
+func (r *xlsxReport) open(header []string) error {
+	r.file = excelize.NewFile()
+	f := r.file
+	if err := f.SetSheetName(f.GetSheetName(0), r.sheet); err != nil {
+		return err
+	}
+	var err error
+	newStyle := func(s *excelize.Style) int {
+		id, e := f.NewStyle(s)
+		if err == nil {
+			err = e
+		}
+		return id
+	}
+	fill := func(color string) excelize.Fill {
+		return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
+	}
+	dateFmt := "yyyy-mm-dd"
+	r.style.header = newStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill("DDEBF7")})
+	r.style.extra = newStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill("D9D9D9")})
+	r.style.bad = newStyle(&excelize.Style{Fill: fill("FF9999"), Font: &excelize.Font{Color: "9C0006"}})
+	r.style.date = newStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	r.style.statusBad = newStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
+	r.style.statusOK = newStyle(&excelize.Style{Font: &excelize.Font{Color: "006100"}})
+	if err != nil {
+		return err
+	}
+	if r.sw, err = f.NewStreamWriter(r.sheet); err != nil {
+		return err
+	}
+	// Widths and panes go before the first row, as the stream writer requires.
+	if err := r.sw.SetColWidth(1, max(r.width, 1), 14); err != nil {
+		return err
+	}
+	if err := r.sw.SetColWidth(r.width+1, r.width+1, 10); err != nil {
+		return err
+	}
+	if err := r.sw.SetColWidth(r.width+2, r.width+2, 60); err != nil {
+		return err
+	}
+	if err := r.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	row := make([]any, 0, r.width+3)
+	for _, h := range header {
+		row = append(row, excelize.Cell{StyleID: r.style.header, Value: h})
+	}
+	for _, h := range []string{r.l.ReportStatusHeader(), r.l.ReportProblemHeader(), r.l.ReportRowHeader()} {
+		row = append(row, excelize.Cell{StyleID: r.style.extra, Value: h})
+	}
+	if err := r.sw.SetRow("A1", row); err != nil {
+		return err
+	}
+	if r.spool, err = os.CreateTemp(filepath.Dir(r.path), "."+filepath.Base(r.path)+".*.spool"); err != nil {
+		return err
+	}
+	r.spoolBuf = bufio.NewWriter(r.spool)
+	r.spoolEnc = json.NewEncoder(r.spoolBuf)
+	return nil
+}
+
+func needsFixing(a Action) bool { return a == ActionInvalid || a == ActionFailed }
+
+func (r *xlsxReport) write(row ReportRow) error {
+	if _, seen := r.counts[row.Action]; !seen {
+		r.order = append(r.order, row.Action)
+	}
+	r.counts[row.Action]++
+	if needsFixing(row.Action) {
+		return r.writeRow(row)
+	}
+	err := r.spoolEnc.Encode(spooled{Row: row.Row, Action: row.Action, Changed: row.Changed, Error: row.Error, Note: row.Note, Cells: row.Cells})
+	if err != nil {
+		return fmt.Errorf("report %s: %w", r.path, err)
+	}
+	return nil
+}
+
+// writeRow writes one row of the report: the input's cells, the bad ones red with a comment,
+// then the status, the problems and the input row number.
+func (r *xlsxReport) writeRow(row ReportRow) error {
+	bad := map[int][]mapping.Problem{}
+	var explained []string
+	for _, p := range row.Problems {
+		if p.Severity != mapping.Error {
+			continue
+		}
+		c := r.column(p)
+		text := r.l.Explain(p, c)
+		if p.Header != "" {
+			text = p.Header + r.l.Pick("：", ": ") + text
+		}
+		explained = append(explained, text)
+		if p.Column >= 0 && p.Column < max(r.width, len(row.Cells)) {
+			bad[p.Column] = append(bad[p.Column], p)
+		}
+	}
+	n := max(r.width, len(row.Cells))
+	vals := make([]any, n+3)
+	for i := range n {
+		cell := ""
+		if i < len(row.Cells) && !r.secret(i) {
+			cell = row.Cells[i]
+		}
+		if problems, ok := bad[i]; ok {
+			vals[i] = excelize.Cell{StyleID: r.style.bad, Value: cell}
+			if err := r.comment(i, problems); err != nil {
+				return err
+			}
+			continue
+		}
+		vals[i] = r.value(i, cell)
+	}
+	status := r.style.statusOK
+	if needsFixing(row.Action) {
+		status = r.style.statusBad
+	}
+	vals[n] = excelize.Cell{StyleID: status, Value: r.l.Status(string(row.Action))}
+	vals[n+1] = r.explainRow(row, explained)
+	vals[n+2] = row.Row
+	cell, _ := excelize.CoordinatesToCellName(1, r.next)
+	r.next++
+	if err := r.sw.SetRow(cell, vals); err != nil {
+		return fmt.Errorf("report %s: %w", r.path, err)
+	}
+	return nil
+}
+
+// explainRow is the problems column: the problems of an invalid row, the error of a failed
+// one, or what a write did.
+func (r *xlsxReport) explainRow(row ReportRow, explained []string) string {
+	switch {
+	case len(explained) > 0:
+		return strings.Join(explained, "\n")
+	case row.Error != "":
+		return row.Error
+	case row.Action == ActionSkipped && strings.Contains(row.Note, "rows are invalid"):
+		return r.l.Pick("未写入：文件中有错误的行，改好后重新导入（或加 --skip-invalid 只写入正确的行）。", row.Note)
+	case row.Note != "":
+		return row.Note
+	case row.Changed != "":
+		return r.l.Pick("修改的字段：", "changed: ") + row.Changed
+	}
+	return ""
+}
+
+// secret reports whether input column i holds passwords, which a report never repeats: the
+// cell is left empty, which on import keeps the password (with empty: keep) or clears it.
+func (r *xlsxReport) secret(i int) bool {
+	return i < len(r.byIndex) && r.byIndex[i] != nil && r.byIndex[i].Field == "servicepassword"
+}
+
+// column finds the mapping's column of a problem.
+func (r *xlsxReport) column(p mapping.Problem) *mapping.Column {
+	if c, ok := r.byHeader[p.Header]; ok {
+		return c
+	}
+	if p.Column >= 0 && p.Column < len(r.byIndex) {
+		return r.byIndex[p.Column]
+	}
+	return nil
+}
+
+func (r *xlsxReport) comment(col int, problems []mapping.Problem) error {
+	if r.comments >= maxComments {
+		return nil
+	}
+	r.comments++
+	var lines []string
+	for _, p := range problems {
+		lines = append(lines, r.l.Explain(p, r.column(p)))
+	}
+	cell, _ := excelize.CoordinatesToCellName(col+1, r.next)
+	text := strings.Join(lines, "\n")
+	err := r.file.AddComment(r.sheet, excelize.Comment{Cell: cell, Author: "bangwo8-etl", Text: text,
+		Width: 300, Height: uint(40 + 20*(len([]rune(text))/18+len(lines)))})
+	if err != nil {
+		return fmt.Errorf("report %s: %w", r.path, err)
+	}
+	return nil
+}
+
+// value is a good cell as a spreadsheet would hold it: a date serial of a date column as a
+// date (read in the input's date system, written in the report's), a number of a number
+// column as a number, anything else as the text it was.
+func (r *xlsxReport) value(i int, cell string) any {
+	if cell == "" || i >= len(r.byIndex) || r.byIndex[i] == nil {
+		return cell
+	}
+	switch r.byIndex[i].Type {
+	case mapping.TypeDate, mapping.TypeDateTime:
+		if serial, err := strconv.ParseFloat(cell, 64); err == nil && serial > 0 {
+			if t, err := excelize.ExcelDateToTime(serial, r.date1904); err == nil {
+				return excelize.Cell{StyleID: r.style.date, Value: t}
+			}
+		}
+	case mapping.TypeInt, mapping.TypeDecimal:
+		// Only what a number cell holds exactly: no leading zeros, at most 15 digits.
+		if len(cell) <= 15 && !strings.HasPrefix(cell, "0") {
+			if f, err := strconv.ParseFloat(cell, 64); err == nil {
+				return f
+			}
+		}
+	}
+	return cell
+}
+
+func (r *xlsxReport) close() error {
+	defer r.file.Close()
+	err := r.appendSpooled()
+	if err == nil {
+		err = r.sw.Flush()
+	}
+	if err == nil {
+		err = r.writeNotes()
+	}
+	if err != nil {
+		r.abort()
+		return fmt.Errorf("report %s: %w", r.path, err)
+	}
+	tmp, err := tempBeside(r.path)
+	if err != nil {
+		return err
+	}
+	_, err = r.file.WriteTo(tmp)
+	return commit(tmp, r.path, err)
+}
+
+// appendSpooled writes the rows that need no fixing after the others.
+func (r *xlsxReport) appendSpooled() error {
+	defer r.removeSpool()
+	if err := r.spoolBuf.Flush(); err != nil {
+		return err
+	}
+	if _, err := r.spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bufio.NewReader(r.spool))
+	for {
+		var s spooled
+		if err := dec.Decode(&s); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if err := r.writeRow(ReportRow{Row: s.Row, Action: s.Action, Changed: s.Changed, Error: s.Error, Note: s.Note, Cells: s.Cells}); err != nil {
+			return err
+		}
+	}
+}
+
+// writeNotes adds the second sheet: how to use the report, and the rows by status.
+func (r *xlsxReport) writeNotes() error {
+	f, sheet := r.file, r.l.Pick("说明", "About")
+	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	lines := []string{
+		r.l.Pick("这份报告怎么用", "How to use this report"),
+		r.l.Pick("1. 第一个工作表是导入的表格，需要修改的行（有错误、失败）排在最前面。", "1. The first sheet holds the rows of the input; the rows to fix (invalid, failed) come first."),
+		r.l.Pick("2. 标红的单元格有错误，鼠标移到单元格上可以看到批注：哪里错了、应该怎么写。", "2. Red cells are wrong: their comment says what is wrong and what would be right."),
+		r.l.Pick("3. 改好后，用同一个映射文件直接导入这个文件；【】括起来的列会被忽略。", "3. Fix them, then import this file with the same mapping; the columns in 【】 are ignored."),
+		r.l.Pick("4. 密码不会复制到报告里：密码列是空的。", "4. Passwords are not copied into the report: the password column is empty."),
+		"",
+		r.l.Pick("各状态的行数", "Rows by status"),
+	}
+	for i, line := range lines {
+		if err := f.SetCellStr(sheet, fmt.Sprintf("A%d", i+1), line); err != nil {
+			return err
+		}
+	}
+	row := len(lines) + 1
+	for _, a := range r.order {
+		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", row), &[]any{r.l.Status(string(a)), r.counts[a]}); err != nil {
+			return err
+		}
+		row++
+	}
+	if err := f.SetColWidth(sheet, "A", "A", 90); err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}})
+	if err != nil {
+		return err
+	}
+	for _, cell := range []string{"A1", fmt.Sprintf("A%d", len(lines))} {
+		if err := f.SetCellStyle(sheet, cell, cell, bold); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *xlsxReport) removeSpool() {
+	if r.spool != nil {
+		r.spool.Close()
+		os.Remove(r.spool.Name())
+		r.spool = nil
+	}
+}
+
+func (r *xlsxReport) abort() {
+	r.removeSpool()
+	if r.file != nil {
+		r.file.Close()
+	}
+}
