@@ -38,6 +38,10 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 		return sum, fmt.Errorf("mode upsert needs a match key in the mapping (match: uId, serviceaccount or companyName)")
 	}
 
+	assets, err := openAssets(opts.Assets, m)
+	if err != nil {
+		return sum, err
+	}
 	var j *journal
 	if opts.Journal != "" {
 		size, digest, err := FileDigest(input)
@@ -86,7 +90,7 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 	sum.Valid = valid
 	blocked := valid < sum.Rows && !opts.SkipInvalid && !opts.DryRun
 
-	r := &run{api: api, m: m, opts: &opts, sum: sum, journal: j, pp: pp, blockedBy: sum.Rows - valid}
+	r := &run{api: api, m: m, opts: &opts, sum: sum, journal: j, pp: pp, blockedBy: sum.Rows - valid, assets: assets}
 	if !blocked && m.Match != "" {
 		opts.Progress(Progress{Phase: PhaseLookup, Total: len(keys)})
 		r.existing, err = lookup(ctx, api, m.Match, keys, opts.Concurrency)
@@ -95,7 +99,7 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 		}
 		opts.Progress(Progress{Phase: PhaseLookup, Done: len(keys), Total: len(keys)})
 	}
-	if r.existing != nil && !blocked && !opts.SkipInvalid && !opts.DryRun && r.anyKeyInTrouble(keys) {
+	if !blocked && !opts.SkipInvalid && !opts.DryRun && (r.assets != nil || r.existing != nil && r.anyKeyInTrouble(keys)) {
 		// Some rows cannot be matched: find how many before anything is written.
 		unmatched, err := r.countUnmatched(ctx, input)
 		if err != nil {
@@ -132,6 +136,8 @@ type run struct {
 	sink      *sink
 	pp        *problemPrinter
 	blockedBy int // invalid rows
+	// assets fills the extension's targets (import --assets); nil for none.
+	assets *assetIndex
 }
 
 // task is one planned row.
@@ -142,6 +148,7 @@ type task struct {
 	target  *bangwo8.Company // the company to update
 	input   bangwo8.CompanyInput
 	changes []mapping.Change
+	asset   string // what the extension's asset gave the row (import --assets)
 }
 
 // writeAll reads the rows again and plans, reports and (unless blocked or a dry run) writes
@@ -184,14 +191,15 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			return nil
 		}
 		if err := r.plan(&t); err != nil {
-			base.Action, base.Rule, base.Error = ActionInvalid, string(RuleMatch), err.Error()
+			base.Action, base.Rule, base.Error, base.Asset = ActionInvalid, string(ruleOf(err)), err.Error(), t.asset
 			if t.target != nil {
 				base.UID = uidText(t.target.UID)
 			}
-			r.pp.print([]mapping.Problem{{Row: row, Rule: RuleMatch, Message: err.Error()}})
+			r.pp.print([]mapping.Problem{{Row: row, Rule: ruleOf(err), Message: err.Error()}})
 			r.sink.put(t.seq, base, false)
 			return nil
 		}
+		base.Asset = t.asset
 		if blocked {
 			r.putBlocked(t.seq, base)
 			return nil
@@ -304,6 +312,11 @@ func changedFields(changes []mapping.Change) string {
 
 // plan decides what to do with a valid row; an error makes it invalid.
 func (r *run) plan(t *task) error {
+	if r.assets != nil {
+		if err := r.backfill(t); err != nil {
+			return err
+		}
+	}
 	rec, field := t.rec, r.m.Match
 	if field == "" || (rec.Key == "" && r.opts.Mode != ModeUpdate) {
 		t.action = ActionCreate

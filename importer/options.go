@@ -62,6 +62,10 @@ type Options struct {
 	SkipInvalid bool // write the valid rows even when others are invalid
 	Concurrency int  // writes in flight at once; default 4
 
+	// Assets is an asset table (.xlsx or .csv) whose rows fill the cPara targets of each row
+	// through the mapping's extension block (see assets.go); "" for none.
+	Assets string
+
 	Report string // .csv or .xlsx; "" for none
 	// Lang is the language of the .xlsx report's status words and comments ("" is Chinese).
 	Lang    lang.Lang

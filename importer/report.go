@@ -41,6 +41,7 @@ type ReportRow struct {
 	Rule    string `csv:"rule"`    // the rules an invalid row breaks, comma separated
 	Error   string `csv:"error"`
 	Note    string `csv:"note"`
+	Asset   string `csv:"asset"` // import --assets: the asset (_id) that filled the extension's fields
 
 	// Cells and Problems are the row as read and what is wrong with it, for the workbook
 	// report, which shows the input's rows; the CSV report has neither.

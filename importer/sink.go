@@ -78,6 +78,9 @@ func (s *sink) put(seq int, r ReportRow, journaled bool) {
 			if r.Error != "" {
 				fmt.Fprintf(s.opts.Plan, ": %s", r.Error)
 			}
+			if r.Asset != "" {
+				fmt.Fprintf(s.opts.Plan, " [asset %s]", r.Asset)
+			}
 			fmt.Fprintln(s.opts.Plan)
 		}
 		s.opts.Progress(Progress{Phase: PhaseWrite, Done: s.done, Total: s.sum.Rows})

@@ -15,6 +15,7 @@ type importFlags struct {
 	dryRun, skipInvalid     bool
 	verbose                 bool
 	maxProblems             int
+	assets                  string // --assets: the extension's asset table (extension.go)
 }
 
 func newImportCmd(a *app) *cobra.Command {
@@ -52,6 +53,7 @@ report. Exit 0 all done, 1 failed or interrupted, 2 usage, 3 some rows invalid o
 	fl.StringVar(&f.journal, "journal", "", "journal of finished rows, to resume an interrupted run")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every row's action and changed fields")
 	fl.IntVar(&f.maxProblems, "max-problems", 100, "print at most this many problems (the report has all)")
+	fl.StringVar(&f.assets, "assets", "", "asset table (.xlsx or .csv) that fills the mapping's extension fields of each row")
 	_ = cmd.MarkFlagRequired("in")
 	_ = cmd.MarkFlagRequired("mapping")
 	return cmd
@@ -64,6 +66,9 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	m, digest, err := loadMapping(f.mappingPath)
 	if err != nil {
 		return err
+	}
+	if f.assets != "" && m.Extension == nil {
+		return usageErrorf("--assets needs an extension block in the mapping %s (see bangwo8-etl extension --help)", f.mappingPath)
 	}
 	mode := importer.DefaultMode(m)
 	if f.mode != "" {
@@ -88,6 +93,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 		Mode: mode, DryRun: f.dryRun, SkipInvalid: f.skipInvalid, Concurrency: f.api.concurrency,
 		Report: f.report, Lang: l, Journal: f.journal, MappingDigest: digest,
 		Logger: log, Progress: update, Problems: a.streams.Err, MaxProblems: f.maxProblems,
+		Assets: f.assets,
 	}
 	if f.verbose {
 		opts.Plan = a.streams.Out

@@ -188,10 +188,10 @@ func TestImportCommandUpsert(t *testing.T) {
 	}
 	rows := readReportCSV(t, report)
 	want := [][]string{
-		{"row", "action", "uId", "key", "changed", "rule", "error", "note"},
-		{"2", "unchanged", "501", "acc-1", "", "", "", ""},
-		{"3", "updated", "502", "acc-2", "companyName", "", "", ""}, // an empty 服务费余额 is the service's 0.00: no change
-		{"4", "created", rows[3][2], "acc-3", "", "", "", ""},
+		{"row", "action", "uId", "key", "changed", "rule", "error", "note", "asset"},
+		{"2", "unchanged", "501", "acc-1", "", "", "", "", ""},
+		{"3", "updated", "502", "acc-2", "companyName", "", "", "", ""}, // an empty 服务费余额 is the service's 0.00: no change
+		{"4", "created", rows[3][2], "acc-3", "", "", "", "", ""},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("report:\n%v", rows)
