@@ -227,3 +227,33 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// FuzzLoadAssets: any asset file is read or refused with an error, never a panic, and the rows
+// it keeps all have a unique positive _id.
+func FuzzLoadAssets(f *testing.F) {
+	f.Add(assetCSV)
+	f.Add("_id,owner\n1,\n2,x\n")
+	f.Add("\uFEFF _id ,,a\n 1 ,2,3\n\n")
+	m, err := mapping.Parse("m.yaml", []byte(assetMappingYAML))
+	if err != nil {
+		f.Fatal(err)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data string) {
+		p := filepath.Join(dir, "a.csv")
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		x, err := openAssets(p, m)
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, r := range x.rows {
+			if seen[r["_id"]] || r["_id"] == "" {
+				t.Fatalf("_id %q twice or empty", r["_id"])
+			}
+			seen[r["_id"]] = true
+		}
+	})
+}

@@ -170,9 +170,11 @@ func assetRow(in map[string]json.RawMessage, known map[string]bool) (extension.R
 		row[k] = s
 	}
 	if id := row[extension.IDField]; id != "" {
-		if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n <= 0 {
 			return nil, fmt.Errorf("_id must be a positive whole number, not %q", id)
 		}
+		row[extension.IDField] = strconv.FormatInt(n, 10) // "01" and 1 are the same asset
 	}
 	return row, nil
 }

@@ -305,7 +305,7 @@ func TestAssetFixturesRefused(t *testing.T) {
 		{`{"asset_tables": [{"id": 1, "name": "a"}, {"id": 2, "name": "a"}]}`, `name "a" is used twice`},
 		{`{"asset_tables": [{"id": 1, "name": "a", "fields": [{"key": "owner"}]}]}`, "reserved"},
 		{`{"asset_tables": [{"id": 1, "name": "a", "rows": [{"color": "red"}]}]}`, `"color" is not a field`},
-		{`{"asset_tables": [{"id": 1, "name": "a", "rows": [{"_id": 1}, {"_id": "1"}]}]}`, "_id 1 is used twice"},
+		{`{"asset_tables": [{"id": 1, "name": "a", "rows": [{"_id": 1}, {"_id": "01"}]}]}`, "_id 1 is used twice"},
 		{`{"asset_tables": [{"id": 1, "name": "a", "rows": [{"_id": "x"}]}]}`, "_id must be a positive whole number"},
 		{`{"asset_tables": [{"id": 1, "name": "a", "rows": [{"owner": [1]}]}]}`, "must be a string or a number"},
 		{`{"asset_tables": {"id": 1}}`, "asset_tables must be a list"},
@@ -349,4 +349,26 @@ func TestAssetFixturesTwiceAndPersisted(t *testing.T) {
 	if err != nil || len(rows) != 5 || rows[4]["_id"] != "5" || rows[1]["owner"] != "10000011" {
 		t.Fatalf("%v %v", rows, err)
 	}
+}
+
+// FuzzParseAssetTables: fixtures' asset tables are stored or refused, never a panic.
+func FuzzParseAssetTables(f *testing.F) {
+	f.Add(`[{"id": 7, "name": "d", "fields": [{"key": "m"}], "rows": [{"_id": 1, "m": 2}, {"m": "x"}]}]`)
+	f.Add(`[{"id": 1, "name": "a", "rows": [{"_id": "1"}, {"_id": 1}]}]`)
+	f.Add(`null`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		assets, err := parseAssetTables(json.RawMessage(raw))
+		if err != nil {
+			return
+		}
+		for _, pt := range assets {
+			ids := map[string]bool{}
+			for _, r := range pt.rows {
+				if ids[r["_id"]] || r["_id"] == "" {
+					t.Fatalf("table %s: _id %q twice or empty", pt.table.Name, r["_id"])
+				}
+				ids[r["_id"]] = true
+			}
+		}
+	})
 }
