@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,40 +61,53 @@ func backfillCase(companies int) (in, assets string, wantModel map[int64]string,
 	return inB.String(), asB.String(), wantModel, wantID
 }
 
-// TestBackfillThousandCompanies backfills 1,000 seeded companies from a 5,000-row asset table
-// through the command, then reads every company back from the sandbox.
-func TestBackfillThousandCompanies(t *testing.T) {
-	companies := 1000
-	if testing.Short() {
-		companies = 100
-	}
-	srv := sandbox.NewTestServer(t, sandbox.WithSeed(companies, 7))
+// backfillRun is one backfill case against a seeded sandbox.
+type backfillRun struct {
+	srv                    *sandbox.TestServer
+	companies              int
+	mapping, input, assets string
+	wantModel, wantID      map[int64]string
+}
+
+func newBackfillRun(t *testing.T, companies int) *backfillRun {
+	t.Helper()
+	b := &backfillRun{srv: sandbox.NewTestServer(t, sandbox.WithSeed(companies, 7)), companies: companies}
 	in, assets, wantModel, wantID := backfillCase(companies)
 	if n := strings.Count(assets, "\n") - 1; n != 5*companies {
 		t.Fatalf("%d asset rows", n)
 	}
-	mappingPath := writeTemp(t, "m.yaml", backfillMappingYAML)
-	inPath := writeTemp(t, "in.csv", in)
-	assetsPath := writeTemp(t, "assets.csv", assets)
-	report := writeTemp(t, "r.csv", "")
-	env := func(k string) string {
-		return map[string]string{"BANGWO8_BASE_URL": srv.URL, "BANGWO8_ACCOUNT": srv.Account, "BANGWO8_PASSWORD": srv.Password}[k]
-	}
-	code, out, errOut := runCLI(t, env, "import", "--in", inPath, "--mapping", mappingPath, "--assets", assetsPath,
-		"--report", report, "--rps", "100000", "--burst", "1000", "--concurrency", "8", "--no-progress", "-v")
-	if code != exitOK {
-		t.Fatalf("exit %d\n%s", code, errOut)
-	}
-	filled := len(wantModel)
-	if got := strings.Count(out, ": updated uId "); got != filled {
-		t.Errorf("%d rows updated, want %d", got, filled)
+	b.wantModel, b.wantID = wantModel, wantID
+	b.mapping = writeTemp(t, "m.yaml", backfillMappingYAML)
+	b.input = writeTemp(t, "in.csv", in)
+	b.assets = writeTemp(t, "assets.csv", assets)
+	return b
+}
+
+func (b *backfillRun) env(k string) string {
+	return map[string]string{"BANGWO8_BASE_URL": b.srv.URL, "BANGWO8_ACCOUNT": b.srv.Account, "BANGWO8_PASSWORD": b.srv.Password}[k]
+}
+
+func (b *backfillRun) args(extra ...string) []string {
+	return append([]string{"import", "--in", b.input, "--mapping", b.mapping, "--assets", b.assets,
+		"--rps", "100000", "--burst", "1000", "--concurrency", "8", "--no-progress"}, extra...)
+}
+
+// checkPlan checks the plan printed by -v.
+func (b *backfillRun) checkPlan(t *testing.T, out string) {
+	t.Helper()
+	if got := strings.Count(out, ": updated uId "); got != len(b.wantModel) {
+		t.Errorf("%d rows updated, want %d", got, len(b.wantModel))
 	}
 	if !strings.Contains(out, "row 3: updated uId 1000002: custom.asset_model,custom.asset_id [asset _id 9: asset_model=M-1, asset_id=9]") ||
 		!strings.Contains(out, "row 2: unchanged uId 1000001 [asset no asset]") {
 		t.Errorf("plan lines:\n%.600s", out)
 	}
+}
 
-	client, err := bangwo8.NewClient(srv.URL, bangwo8.WithBasicAuth(srv.Account, srv.Password))
+// checkSandbox reads every company back and compares the backfilled fields.
+func (b *backfillRun) checkSandbox(t *testing.T) {
+	t.Helper()
+	client, err := bangwo8.NewClient(b.srv.URL, bangwo8.WithBasicAuth(b.srv.Account, b.srv.Password))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,19 +121,59 @@ func TestBackfillThousandCompanies(t *testing.T) {
 		for _, f := range co.CustomFields {
 			got[f.Key] = f.Value.String()
 		}
-		if got["asset_model"] != wantModel[co.UID] || got["asset_id"] != wantID[co.UID] {
-			t.Errorf("company %d: asset_model %q asset_id %q, want %q %q", co.UID, got["asset_model"], got["asset_id"], wantModel[co.UID], wantID[co.UID])
+		if got["asset_model"] != b.wantModel[co.UID] || got["asset_id"] != b.wantID[co.UID] {
+			t.Errorf("company %d: asset_model %q asset_id %q, want %q %q", co.UID, got["asset_model"], got["asset_id"], b.wantModel[co.UID], b.wantID[co.UID])
 		}
 	}
-	if seen != companies {
+	if seen != b.companies {
 		t.Fatalf("%d companies read back", seen)
 	}
+}
 
-	// A second run changes nothing: every row is unchanged.
-	code, out, errOut = runCLI(t, env, "import", "--in", inPath, "--mapping", mappingPath, "--assets", assetsPath,
-		"--dry-run", "--rps", "100000", "--burst", "1000", "--no-progress")
-	if code != exitOK || !strings.Contains(out, fmt.Sprintf("0 to update, %d unchanged", companies)) {
+// TestBackfillCommand backfills 200 seeded companies from a 1,000-row asset table through the
+// command in-process, checks the sandbox, and runs again: every row is then unchanged.
+func TestBackfillCommand(t *testing.T) {
+	b := newBackfillRun(t, 200)
+	code, out, errOut := runCLI(t, b.env, b.args("-v")...)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	b.checkPlan(t, out)
+	b.checkSandbox(t)
+	code, out, errOut = runCLI(t, b.env, b.args("--dry-run")...)
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("0 to update, %d unchanged", b.companies)) {
 		t.Fatalf("second run: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestBackfillThousandCompaniesBinary backfills 1,000 seeded companies from a 5,000-row asset
+// table through the built binary, then reads every company back from the sandbox.
+func TestBackfillThousandCompaniesBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "bangwo8-etl")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	b := newBackfillRun(t, 1000)
+	report := filepath.Join(t.TempDir(), "report.csv")
+	cmd := exec.Command(bin, b.args("-v", "--report", report)...)
+	cmd.Env = append(os.Environ(), "BANGWO8_BASE_URL="+b.srv.URL, "BANGWO8_ACCOUNT="+b.srv.Account, "BANGWO8_PASSWORD="+b.srv.Password)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, errOut.String())
+	}
+	b.checkPlan(t, out.String())
+	b.checkSandbox(t)
+	rep, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(rep), "\uFEFFrow,action,uId,key,changed,rule,error,note,asset\n") ||
+		!strings.Contains(string(rep), "\n3,updated,1000002,1000002,\"custom.asset_model,custom.asset_id\",,,,\"_id 9: asset_model=M-1, asset_id=9\"\n") {
+		t.Errorf("report:\n%.400s", rep)
 	}
 }
 
