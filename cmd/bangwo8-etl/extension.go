@@ -88,6 +88,9 @@ func runExtensionCheck(a *app, arg, mappingPath string) error {
 		})...)
 	}
 	printProblems(out, problems)
+	if mappingPath == "" {
+		fmt.Fprintln(out, "note: the cPara targets were not checked against a mapping; give --mapping M to check that each is a custom.<key> text column")
+	}
 	return checkVerdict(out, cfg, problems)
 }
 

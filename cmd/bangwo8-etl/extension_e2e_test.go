@@ -165,6 +165,11 @@ func TestBackfillThousandCompaniesBinary(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}
+	for line := range strings.Lines(errOut.String()) {
+		if strings.Contains(line, "import done") {
+			t.Log(strings.TrimSpace(line)) // the figures: rows, writes, seconds
+		}
+	}
 	b.checkPlan(t, out.String())
 	b.checkSandbox(t)
 	rep, err := os.ReadFile(report)

@@ -55,7 +55,7 @@ func TestExtensionCheck(t *testing.T) {
 		want []string // substrings of stdout
 	}{
 		{"good url", []string{page + "tableName=devices&cPara=model:company_model,_id:company_asset&filter=ownerType:company,owner:{ {company.companyId} }"},
-			exitOK, []string{"ok: 0 warnings", "table: tableName devices", "fills: company_asset <- _id (the picked asset's id)",
+			exitOK, []string{"note: the cPara targets were not checked against a mapping", "ok: 0 warnings", "table: tableName devices", "fills: company_asset <- _id (the picked asset's id)",
 				`filter: owner equals "{ {company.companyId} }"`, "display: all columns",
 				"url: " + page + "tableName=devices&cPara=model:company_model,_id:company_asset&filter=ownerType:company,owner:%7B%7Bcompany.companyId%7D%7D"}},
 		{"percent-encoded with both ids", []string{page + "tableId=7&tableName=devices&cPara=model%3Acompany_model&filter=model%3AX2"},
