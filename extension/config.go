@@ -201,6 +201,11 @@ func parseFilter(s string, col *collector) []Cond {
 				"a condition is an asset field key and a value separated by a colon")
 			continue
 		}
+		if _, isPh, _ := parsePlaceholder(value); isPh && field != OwnerField {
+			col.add(Warning, RulePlaceholder, "filter", part,
+				"use the placeholder in owner (with ownerType), or write the value itself",
+				"placeholders are filled in owner only: here the braces are matched as text")
+		}
 		conds = append(conds, Cond{Field: field, Value: value})
 	}
 	ownerType, owner := ownerConds(conds)
@@ -209,7 +214,7 @@ func parseFilter(s string, col *collector) []Cond {
 }
 
 func checkOwner(ownerType, owner *Cond, col *collector) {
-	if ownerType != nil && ownerType.Value != OwnerContact && ownerType.Value != OwnerCompany {
+	if ownerType != nil && ownerType.Value != "" && ownerType.Value != OwnerContact && ownerType.Value != OwnerCompany {
 		col.add(Error, RuleOwnerType, "filter", "ownerType:"+ownerType.Value,
 			"write ownerType:company (the owner is a company) or ownerType:contacter (a contact)",
 			"ownerType must be contacter or company")

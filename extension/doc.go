@@ -28,8 +28,10 @@
 //     of the page), with spaces inside the braces tolerated as the vendor writes them
 //     ({ {company.companyId} }); another placeholder is an error (RulePlaceholder), and a
 //     placeholder of the other owner type a warning (RulePlaceholderType).
-//   - owner without ownerType: the vendor then shows all rows (no owner filter); a warning
-//     (RuleOwnerWithoutType).
+//   - owner without ownerType (or with an empty one): the vendor then shows all rows (no owner
+//     filter); a warning (RuleOwnerWithoutType).
+//   - Placeholders are filled in owner only; braces in another condition are matched as text
+//     (a warning, RulePlaceholder).
 //   - A placeholder whose value on the page is empty makes the ownerType/owner pair not apply:
 //     all rows show (as far as the other conditions allow). See Config.Filter.
 //   - display: the columns shown, comma separated; absent is all columns (RuleDisplay warns of

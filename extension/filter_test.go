@@ -44,6 +44,8 @@ func TestFilterRules(t *testing.T) {
 		{"owner without ownerType: all rows", "owner:1000001", company, []string{"1", "2", "3", "4", "5"}, true},
 		{"owner without ownerType, placeholder", "owner:{{company.companyId}}", company, []string{"1", "2", "3", "4", "5"}, true},
 		{"ownerType alone", "ownerType:contacter", company, []string{"3"}, false},
+		{"empty ownerType and owner: no owner filter", "ownerType:,owner:", company, []string{"1", "2", "3", "4", "5"}, false},
+		{"empty ownerType with owner: all rows", "ownerType:,owner:501", company, []string{"1", "2", "3", "4", "5"}, true},
 		{"empty owner value: ownerType alone", "ownerType:company,owner:", company, []string{"1", "2", "4"}, false},
 		{"fuzzy contains, ignoring case", "model:x20", company, []string{"1", "2", "5"}, false},
 		{"fuzzy Chinese", "city:北京", company, []string{"1", "3", "4"}, false},
