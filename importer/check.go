@@ -21,6 +21,8 @@ type checker struct {
 	match    *mapping.Column
 	keyIndex int            // the match column's index in the sheet; -1 when absent
 	firstRow map[string]int // match key -> the first row that has it
+	header   []string       // the header row, to name columns in cell problems
+	width    int            // CSV: the header's columns, beyond which no cell may hold a value; 0 for xlsx
 }
 
 // bind reads the header of src and returns a checker for its rows, with the warnings Bind
@@ -34,7 +36,16 @@ func bind(src Source, name string, m *mapping.Mapping) (*checker, []mapping.Prob
 	if b == nil {
 		return nil, nil, &HeaderError{File: name, Sheet: src.Sheet(), Problems: problems}
 	}
-	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}}
+	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}, header: header}
+	if _, isCSV := src.(*csvSource); isCSV {
+		// A CSV cell beyond the header is a row shifted by an unquoted comma; in a workbook it
+		// is a note beside the table, and is ignored.
+		for i, h := range header {
+			if h != "" {
+				c.width = i + 1
+			}
+		}
+	}
 	if c.match != nil {
 		for i, h := range header {
 			if sameHeader(h, c.match.Header) {
@@ -54,6 +65,10 @@ func sameHeader(a, b string) bool {
 // check converts a row and checks its key against the rows before it. The record is nil when
 // the row is invalid.
 func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Problem) {
+	if bad := cellProblems(row, cells, c.header, c.width); len(bad) > 0 {
+		_, problems := c.binding.Record(row, cells)
+		return nil, append(bad, problems...)
+	}
 	rec, problems := c.binding.Record(row, cells)
 	if rec != nil && c.match != nil && c.match.Field == "uId" && rec.UID == 0 {
 		rec.Key = "" // mapping reads an empty int cell as "0"; no company has uId 0

@@ -62,6 +62,14 @@ func NewCSVSource(name string, r io.ReadSeeker) (Source, error) {
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, &InputError{File: name, Err: err}
 	}
+	if enc == EncodingGBK {
+		if line, err := checkOneEncoding(r); err != nil {
+			return nil, &InputError{File: name, Line: line, Err: err}
+		}
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, &InputError{File: name, Err: err}
+		}
+	}
 	var text io.Reader = bufio.NewReaderSize(r, 64<<10)
 	switch enc {
 	case EncodingUTF8BOM:

@@ -1,8 +1,12 @@
 package importer
 
 import (
+	"archive/zip"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -26,7 +30,10 @@ type xlsxSource struct {
 func OpenXLSX(path, sheet string) (Source, error) {
 	// Worksheets above UnzipXMLSizeLimit are unpacked to a temporary file and streamed from
 	// there; a low limit keeps memory flat whatever the sheet's size.
-	opts := excelize.Options{RawCellValue: true, UnzipXMLSizeLimit: 1 << 20}
+	if err := checkUnzippedSize(path); err != nil {
+		return nil, &InputError{File: path, Err: err}
+	}
+	opts := excelize.Options{RawCellValue: true, UnzipXMLSizeLimit: 1 << 20, UnzipSizeLimit: MaxUnzippedSize}
 	f, err := excelize.OpenFile(path, opts)
 	if err != nil {
 		return nil, &InputError{File: path, Err: fmt.Errorf("not a readable xlsx workbook: %w", err)}
@@ -66,6 +73,46 @@ func OpenXLSX(path, sheet string) (Source, error) {
 		return nil, &InputError{File: path, Sheet: s.sheet, Err: err}
 	}
 	return s, nil
+}
+
+// MaxUnzippedSize bounds what a workbook may unpack to. A full sheet of 1,048,576 rows of
+// twenty columns unpacks to about a gigabyte; a zip bomb (a few megabytes that unpack to many
+// gigabytes) is refused before anything is unpacked, since excelize would spool it to disk.
+const MaxUnzippedSize = 4 << 30
+
+// checkUnzippedSize refuses a zip whose entries declare more than MaxUnzippedSize in all.
+// (archive/zip stops an entry that inflates to more than it declares.) A file that is not a
+// zip is left to excelize, which recognises encrypted workbooks.
+func checkUnzippedSize(path string) error {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		if isOLE(path) {
+			return errors.New("an encrypted workbook or an old .xls file (not a zip): save it as an .xlsx without a password and import that")
+		}
+		return nil
+	}
+	defer z.Close()
+	var total uint64
+	for _, f := range z.File {
+		total += f.UncompressedSize64
+		if total > MaxUnzippedSize {
+			return fmt.Errorf("the workbook would unpack to more than %d GiB (a zip bomb?); refused", MaxUnzippedSize>>30)
+		}
+	}
+	return nil
+}
+
+// isOLE reports whether the file is an OLE compound document: what Excel writes for a
+// workbook encrypted with a password, and for the old .xls format.
+func isOLE(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	_, err = io.ReadFull(f, head)
+	return err == nil && bytes.Equal(head, []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1})
 }
 
 func quoteAll(ss []string) []string {

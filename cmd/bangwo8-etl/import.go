@@ -110,5 +110,8 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	if err != nil {
 		return importExit(err)
 	}
+	if sum.Rows == 0 {
+		return noRowsError(sum)
+	}
 	return rowsExit(sum)
 }

@@ -62,6 +62,16 @@ func rowsExit(sum *importer.Summary) error {
 	return nil
 }
 
+// noRowsError is a file with a header and nothing below it (exit 3): most likely the wrong
+// sheet or file, or a sheet whose rows could not be read.
+func noRowsError(sum *importer.Summary) error {
+	where := sum.File
+	if sum.Sheet != "" {
+		where += fmt.Sprintf(": sheet %q", sum.Sheet)
+	}
+	return &exitError{code: exitPartial, err: fmt.Errorf("%s: no rows below the header: nothing to import", where)}
+}
+
 // logSummary writes the one summary line (JSON with --log-format json); extra attributes
 // (the pacer's figures) go at its end.
 func logSummary(log *slog.Logger, msg string, sum *importer.Summary, report string, extra ...any) {

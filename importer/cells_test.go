@@ -1,0 +1,193 @@
+package importer
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+func TestCellProblems(t *testing.T) {
+	header := []string{"公司名称", "服务账号", "服务密码"}
+	tests := []struct {
+		name  string
+		cells []string
+		width int
+		want  []string // Problem.Error() of each, in order
+	}{
+		{"fine", []string{"甲公司", "a\tb\r\nc", ""}, 3, nil},
+		{"longest cell Excel holds", []string{strings.Repeat("长", MaxCellChars)}, 0, nil},
+		{"too long", []string{"", strings.Repeat("长", MaxCellChars+1)}, 0,
+			[]string{"row 7, column B (服务账号): B7 holds 32768 characters; a cell holds at most 32767"}},
+		{"NUL", []string{"甲\x00公司"}, 0, []string{"row 7, column A (公司名称): control character U+0000 at character 2"}},
+		{"DEL in a password: no value shown", []string{"", "", "pw\x7f"}, 0, []string{"row 7, column C (服务密码): control character U+007F at character 3"}},
+		{"escape", []string{"\x1b[31m"}, 0, []string{"row 7, column A (公司名称): control character U+001B at character 1"}},
+		{"extra CSV cell", []string{"北京", "科技", "acc", "pw"}, 3,
+			[]string{"row 7, column D: a value beyond the header's 3 columns (the row has 4 cells): an unquoted comma inside a value?"}},
+		{"empty extra CSV cells", []string{"甲", "a", "", "", ""}, 3, nil},
+		{"xlsx: a note beside the table", []string{"甲", "a", "", "note"}, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cellProblems(7, tt.cells, header, tt.width)
+			if len(got) != len(tt.want) {
+				t.Fatalf("problems %v, want %v", got, tt.want)
+			}
+			for i, p := range got {
+				if p.Error() != tt.want[i] || p.Severity != mapping.Error || p.Value != "" {
+					t.Errorf("problem %q (severity %v, value %q), want %q", p.Error(), p.Severity, p.Value, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestCheckOneEncoding(t *testing.T) {
+	gbk := func(s string) string {
+		b, err := simplifiedchinese.GBK.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tests := []struct {
+		name, text string
+		line       int
+		want       string
+	}{
+		{"all GBK", gbk("公司名称,服务账号\n甲公司,a\n乙公司,b\n"), 0, ""},
+		{"GBK with ASCII lines", "name,account\n" + gbk("甲公司,a\n"), 0, ""},
+		{"UTF-8 then GBK", "公司名称,服务账号\n" + gbk("甲公司,a\n"), 2, "line 1 is UTF-8 but line 2 is not"},
+		{"GBK then UTF-8", gbk("公司名称,服务账号\n") + "x,y\n甲公司,a\n", 3, "line 3 is UTF-8 but line 1 is not"},
+		{"one stray UTF-8 character is not enough", gbk("公司名称\n") + "é\n", 0, ""},
+		{"long GBK line", gbk(strings.Repeat("甲", 100000)) + "\n" + gbk("乙\n"), 0, ""},
+	}
+	for _, tt := range tests {
+		line, err := checkOneEncoding(strings.NewReader(tt.text))
+		if line != tt.line || (err == nil) != (tt.want == "") || err != nil && !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: line %d, %v; want line %d, %q", tt.name, line, err, tt.line, tt.want)
+		}
+	}
+}
+
+func TestXLSXZipBombAndEncryptedRefused(t *testing.T) {
+	dir := t.TempDir()
+	// An entry that declares more than MaxUnzippedSize: refused before anything is unpacked.
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	h := &zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, UncompressedSize64: MaxUnzippedSize + 1}
+	if _, err := w.CreateRaw(h); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	bomb := filepath.Join(dir, "bomb.xlsx")
+	os.WriteFile(bomb, b.Bytes(), 0o644)
+	_, err := OpenXLSX(bomb, "")
+	var ie *InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "bomb.xlsx: the workbook would unpack to more than 4 GiB") {
+		t.Errorf("zip bomb: %v", err)
+	}
+
+	f := excelize.NewFile(excelize.Options{Password: "pw"})
+	locked := filepath.Join(dir, "locked.xlsx")
+	if err := f.SaveAs(locked); err != nil {
+		t.Fatal(err)
+	}
+	_, err = OpenXLSX(locked, "")
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "locked.xlsx: an encrypted workbook or an old .xls file") || strings.Contains(err.Error(), "pw") {
+		t.Errorf("encrypted: %v", err)
+	}
+}
+
+// FuzzXLSXSource opens arbitrary bytes as a workbook and reads every row: an error names the
+// file, and nothing panics.
+func FuzzXLSXSource(f *testing.F) {
+	good := excelize.NewFile()
+	good.SetSheetRow("Sheet1", "A1", &[]any{"公司名称", "服务账号"})
+	good.SetSheetRow("Sheet1", "A2", &[]any{"甲", 1.5})
+	var b bytes.Buffer
+	good.WriteTo(&b)
+	f.Add(b.Bytes())
+	f.Add(b.Bytes()[:b.Len()/2])
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte{})
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "f.xlsx")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		src, err := OpenXLSX(path, "")
+		if err != nil {
+			if !strings.Contains(err.Error(), "f.xlsx") {
+				t.Fatalf("error without the file: %v", err)
+			}
+			return
+		}
+		defer src.Close()
+		for range 10000 {
+			row, cells, err := src.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				if !strings.Contains(err.Error(), "f.xlsx") {
+					t.Fatalf("error without the file: %v", err)
+				}
+				return
+			}
+			cellProblems(row, cells, nil, 0)
+		}
+	})
+}
+
+// FuzzCheckOneEncoding: any bytes give a line of the file or no error.
+func FuzzCheckOneEncoding(f *testing.F) {
+	f.Add([]byte("公司\n\xb9\xab\xcb\xbe\n"))
+	f.Add([]byte("\xb9\xab\n公司名称\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		line, err := checkOneEncoding(bytes.NewReader(data))
+		if err != nil && (line < 1 || line > bytes.Count(data, []byte("\n"))+1) {
+			t.Fatalf("line %d of a %d-line file: %v", line, bytes.Count(data, []byte("\n"))+1, err)
+		}
+	})
+}
+
+// FuzzJournal opens arbitrary bytes as the journal of a run: it is refused with an error
+// naming the journal, or read; nothing panics.
+func FuzzJournal(f *testing.F) {
+	want := journalHeader{Kind: journalKind, Version: 1, Input: "in.csv", Size: 10, SHA256: "ab", Mapping: "cd", Mode: ModeCreate}
+	f.Add([]byte(`{"journal":"bangwo8-etl import journal","version":1,"input":"in.csv","size":10,"sha256":"ab","mapping_sha256":"cd","mode":"create"}` +
+		"\n" + `{"row":2,"key":"a","action":"creating"}` + "\n" + `{"row":2,"key":"a","action":"created","uId":5}` + "\n" + `{"row":3,"ac`))
+	f.Add([]byte("not json\n"))
+	f.Add([]byte("\n\n\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "run.jsonl")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		j, err := openJournal(path, want)
+		if err != nil {
+			if !strings.Contains(err.Error(), "journal") {
+				t.Fatalf("error without the journal: %v", err)
+			}
+			return
+		}
+		for row := range j.done {
+			if row <= 0 || j.intents[row] {
+				t.Errorf("row %d done and intended", row)
+			}
+		}
+		j.close()
+	})
+}
