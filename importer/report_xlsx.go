@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -55,7 +56,7 @@ type xlsxReport struct {
 	spoolBuf *bufio.Writer
 	spoolEnc *json.Encoder
 
-	style struct{ header, extra, bad, date, statusBad, statusOK int }
+	style struct{ header, extra, bad, date, statusBad, statusOK, problems int }
 }
 
 // spooled is a row kept in the spool until the rows to fix are written.
@@ -130,6 +131,7 @@ func (r *xlsxReport) open(header []string) error {
 	r.style.date = newStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	r.style.statusBad = newStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
 	r.style.statusOK = newStyle(&excelize.Style{Font: &excelize.Font{Color: "006100"}})
+	r.style.problems = newStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true}})
 	if err != nil {
 		return err
 	}
@@ -137,13 +139,19 @@ func (r *xlsxReport) open(header []string) error {
 		return err
 	}
 	// Widths and panes go before the first row, as the stream writer requires.
-	if err := r.sw.SetColWidth(1, max(r.width, 1), 14); err != nil {
+	for i, h := range header {
+		if err := r.sw.SetColWidth(i+1, i+1, columnWidth(h, r.byIndex[i])); err != nil {
+			return err
+		}
+	}
+	if err := r.sw.SetColWidth(r.width+1, r.width+1, 12); err != nil {
 		return err
 	}
-	if err := r.sw.SetColWidth(r.width+1, r.width+1, 10); err != nil {
+	if err := r.sw.SetColWidth(r.width+2, r.width+2, problemsWidth); err != nil {
 		return err
 	}
-	if err := r.sw.SetColWidth(r.width+2, r.width+2, 60); err != nil {
+	landscape := "landscape"
+	if err := f.SetPageLayout(r.sheet, &excelize.PageLayoutOptions{Orientation: &landscape}); err != nil {
 		return err
 	}
 	if err := r.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
@@ -224,11 +232,17 @@ func (r *xlsxReport) writeRow(row ReportRow) error {
 		status = r.style.statusBad
 	}
 	vals[n] = excelize.Cell{StyleID: status, Value: r.l.Status(string(row.Action))}
-	vals[n+1] = r.explainRow(row, explained)
+	problems := r.explainRow(row, explained)
+	vals[n+1] = excelize.Cell{StyleID: r.style.problems, Value: problems}
 	vals[n+2] = row.Row
 	cell, _ := excelize.CoordinatesToCellName(1, r.next)
 	r.next++
-	if err := r.sw.SetRow(cell, vals); err != nil {
+	var opts []excelize.RowOpts
+	if lines := wrappedLines(problems); lines > 1 {
+		// Excel does not grow a row for wrapped text by itself: give it the height.
+		opts = append(opts, excelize.RowOpts{Height: min(15*float64(lines)+2, 409)})
+	}
+	if err := r.sw.SetRow(cell, vals, opts...); err != nil {
 		return fmt.Errorf("report %s: %w", r.path, err)
 	}
 	return nil
@@ -256,6 +270,41 @@ func (r *xlsxReport) explainRow(row ReportRow, explained []string) string {
 // cell is left empty, which on import keeps the password (with empty: keep) or clears it.
 func (r *xlsxReport) secret(i int) bool {
 	return i < len(r.byIndex) && r.byIndex[i] != nil && r.byIndex[i].Field == "servicepassword"
+}
+
+// problemsWidth is the width of the problems column, in characters of the default font.
+const problemsWidth = 70
+
+// wrappedLines estimates the lines text takes in the problems column: a Chinese character is
+// about 1.6 characters of the default font wide (measured on LibreOffice's rendering).
+func wrappedLines(text string) int {
+	lines := 0
+	for _, line := range strings.Split(text, "\n") {
+		w := 0.0
+		for _, c := range line {
+			w++
+			if c >= 0x2E80 {
+				w += 0.6
+			}
+		}
+		lines += max(1, int(math.Ceil(w/problemsWidth)))
+	}
+	return lines
+}
+
+// columnWidth fits a header, with room for the fields that hold long text.
+func columnWidth(header string, c *mapping.Column) float64 {
+	w := 2.2*float64(len([]rune(header))) + 3
+	if c != nil {
+		switch c.Field {
+		case "companyName", "address", "serveNote", "userURL":
+			w = max(w, 28)
+		}
+		if c.Type == mapping.TypeDate {
+			w = max(w, 12)
+		}
+	}
+	return min(max(w, 10), 40)
 }
 
 // column finds the mapping's column of a problem.
@@ -378,8 +427,8 @@ func (r *xlsxReport) writeNotes() error {
 		}
 	}
 	row := len(lines) + 1
-	for _, a := range r.order {
-		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", row), &[]any{r.l.Status(string(a)), r.counts[a]}); err != nil {
+	for _, a := range r.statusOrder() {
+		if err := f.SetCellStr(sheet, fmt.Sprintf("A%d", row), fmt.Sprintf(r.l.Pick("%s：%d 行", "%s: %d rows"), r.l.Status(string(a)), r.counts[a])); err != nil {
 			return err
 		}
 		row++
@@ -397,6 +446,22 @@ func (r *xlsxReport) writeNotes() error {
 		}
 	}
 	return nil
+}
+
+// statusOrder lists the statuses the report has, those to fix first.
+func (r *xlsxReport) statusOrder() []Action {
+	var order []Action
+	for _, a := range r.order {
+		if needsFixing(a) {
+			order = append(order, a)
+		}
+	}
+	for _, a := range r.order {
+		if !needsFixing(a) {
+			order = append(order, a)
+		}
+	}
+	return order
 }
 
 func (r *xlsxReport) removeSpool() {

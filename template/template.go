@@ -128,6 +128,10 @@ func (b *builder) build(cols []*mapping.Column) error {
 	if err := f.SetRowHeight(b.sheet, 1, 22); err != nil {
 		return err
 	}
+	landscape := "landscape" // a wide sheet prints more columns per page
+	if err := f.SetPageLayout(b.sheet, &excelize.PageLayoutOptions{Orientation: &landscape}); err != nil {
+		return err
+	}
 	return f.SetPanes(b.sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }
 
