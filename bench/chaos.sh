@@ -4,10 +4,11 @@
 #     error500=0.1,ratelimit429=0.05,lost-response=0.05,reset=0.03, run again with the journal
 #     until every row is done; the end state is checked row by row;
 #   - the same import through the real binary, SIGKILLed at three random moments and resumed;
-#   - an export of 2,000 companies, 5 a page, under the same faults.
+#   - an export of 2,000 companies, 5 a page, under the same faults;
+#   - 3,000 creates with --rps 200 into a sandbox that allows 50 calls a second.
 # Each test logs its figures (rows, faults injected per kind, client retries, duplicates, lost).
 # Usage: bench/chaos.sh [go test flags...]
 set -eu
 cd "$(dirname "$0")/.."
-exec go test -run 'TestChaosImport$|TestChaosImportKilledAndResumed|TestChaosExport' -count 1 -v -timeout 60m \
+exec go test -run 'TestChaosImport$|TestChaosImportKilledAndResumed|TestChaosExport|TestRPSAboveServerRateSettles' -count 1 -v -timeout 60m \
 	./cmd/bangwo8-etl/ -args -chaos.long "$@"

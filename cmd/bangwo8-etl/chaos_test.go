@@ -312,6 +312,9 @@ func TestChaosExport(t *testing.T) {
 // went at and the 429s, and the 429s are few: the pacer holds back instead of hammering.
 func TestRPSAboveServerRateSettles(t *testing.T) {
 	rows := 300
+	if *chaosLong {
+		rows = 3000
+	}
 	e := newImportEnv(t, sandbox.WithConfig(func(c *sandbox.Config) { c.Rate = 50 }))
 	var input [][]string
 	for i := 1; i <= rows; i++ {
