@@ -77,6 +77,9 @@ func newRootCmd(a *app) *cobra.Command {
 		Short: "Move company records between spreadsheets and Bangwo8 (帮我吧)",
 		Long: `bangwo8-etl exports Bangwo8 companies to Excel or CSV, validates and imports
 spreadsheets back, and serves a local sandbox of the vendor API for rehearsals.`,
+		Example: `  bangwo8-etl demo                                        # the whole loop on a built-in sandbox
+  bangwo8-etl template --mapping samples/mapping.yaml --out 模板.xlsx
+  bangwo8-etl validate --in 模板.xlsx --mapping samples/mapping.yaml --report 检查结果.xlsx`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
