@@ -23,7 +23,8 @@ import (
 // (invalid, failed) come first; the others follow in file order. Three columns are added
 // after the input's: the status word, what is wrong, and the input row. Their headers are in
 // 【】 so that no mapping uses them, and the importer ignores them (with a warning). A second
-// sheet says how to use the report and counts the rows by status.
+// sheet says how to use the report and counts the rows by status. The one cell changed from
+// the input is an empty company id of a row the run created: it gets the new id.
 //
 // Each bad cell is filled red and carries a comment saying what is wrong and what would be
 // right (lang.Explain), up to maxComments; past that the problems column still says it all.
@@ -63,6 +64,7 @@ type xlsxReport struct {
 type spooled struct {
 	Row     int      `json:"r"`
 	Action  Action   `json:"a"`
+	UID     string   `json:"u,omitempty"`
 	Changed string   `json:"c,omitempty"`
 	Error   string   `json:"e,omitempty"`
 	Note    string   `json:"n,omitempty"`
@@ -185,7 +187,7 @@ func (r *xlsxReport) write(row ReportRow) error {
 	if needsFixing(row.Action) {
 		return r.writeRow(row)
 	}
-	err := r.spoolEnc.Encode(spooled{Row: row.Row, Action: row.Action, Changed: row.Changed, Error: row.Error, Note: row.Note, Cells: row.Cells})
+	err := r.spoolEnc.Encode(spooled{Row: row.Row, Action: row.Action, UID: row.UID, Changed: row.Changed, Error: row.Error, Note: row.Note, Cells: row.Cells})
 	if err != nil {
 		return fmt.Errorf("report %s: %w", r.path, err)
 	}
@@ -217,6 +219,11 @@ func (r *xlsxReport) writeRow(row ReportRow) error {
 		cell := ""
 		if i < len(row.Cells) && !r.secret(i) {
 			cell = row.Cells[i]
+		}
+		if cell == "" && row.UID != "" && r.isUID(i) {
+			// A company this run created: its new id, so that importing the report again
+			// finds it instead of creating it twice, whatever the mapping matches by.
+			cell = row.UID
 		}
 		if problems, ok := bad[i]; ok {
 			vals[i] = excelize.Cell{StyleID: r.style.bad, Value: cell}
@@ -305,6 +312,11 @@ func columnWidth(header string, c *mapping.Column) float64 {
 		}
 	}
 	return min(max(w, 10), 40)
+}
+
+// isUID reports whether input column i is the company id.
+func (r *xlsxReport) isUID(i int) bool {
+	return i < len(r.byIndex) && r.byIndex[i] != nil && r.byIndex[i].Field == "uId"
 }
 
 // column finds the mapping's column of a problem.
@@ -400,7 +412,7 @@ func (r *xlsxReport) appendSpooled() error {
 		} else if err != nil {
 			return err
 		}
-		if err := r.writeRow(ReportRow{Row: s.Row, Action: s.Action, Changed: s.Changed, Error: s.Error, Note: s.Note, Cells: s.Cells}); err != nil {
+		if err := r.writeRow(ReportRow{Row: s.Row, Action: s.Action, UID: s.UID, Changed: s.Changed, Error: s.Error, Note: s.Note, Cells: s.Cells}); err != nil {
 			return err
 		}
 	}

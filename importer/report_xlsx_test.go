@@ -189,6 +189,15 @@ func TestXLSXReportOfImportInEnglish(t *testing.T) {
 	if want := []string{"invalid", "invalid", "invalid", "created", "created"}; !slices.Equal(status, want) {
 		t.Errorf("statuses %v, want %v", status, want)
 	}
+	// The created rows carry their new id, so importing the report again finds them.
+	for _, r := range rows[4:] {
+		if !strings.HasPrefix(r[0], "100") {
+			t.Errorf("created row without its uId: %q", r)
+		}
+	}
+	if rows[1][0] != "" {
+		t.Errorf("an invalid row got a uId: %q", rows[1])
+	}
 	comments, _ := f.GetComments(f.GetSheetName(0))
 	if len(comments) == 0 || !strings.Contains(comments[0].Text, "Required") {
 		t.Errorf("comments %v: want English", comments)
@@ -215,5 +224,32 @@ func TestXLSXReportOfCSVInputAndLargeNumbers(t *testing.T) {
 	}
 	if rows[1][4] != "0012" || rows[2][4] != "1234567890123456.5" || rows[1][3] != "2020-01-01" {
 		t.Errorf("cells not kept as they were: %q", rows[1:])
+	}
+}
+
+// BenchmarkValidateReport validates a 100,000-row workbook writing each kind of report, to
+// show what the workbook report costs over the CSV one.
+func BenchmarkValidateReport(b *testing.B) {
+	const n = 100_000
+	in := b.TempDir() + "/big.xlsx"
+	writeBigXLSX(b, in, n)
+	m := testMapping(b, "serviceaccount")
+	for _, ext := range []string{"csv", "xlsx"} {
+		b.Run(ext, func(b *testing.B) {
+			report := b.TempDir() + "/report." + ext
+			for b.Loop() {
+				stop := make(chan struct{})
+				peak := peakHeap(stop)
+				start := time.Now()
+				sum, err := Validate(context.Background(), in, m, Options{Report: report})
+				elapsed := time.Since(start)
+				close(stop)
+				if err != nil || sum.Rows != n {
+					b.Fatalf("%v %+v", err, sum)
+				}
+				b.ReportMetric(float64(n)/elapsed.Seconds(), "rows/s")
+				b.ReportMetric(float64(<-peak)/(1<<20), "peak-heap-MB")
+			}
+		})
 	}
 }
