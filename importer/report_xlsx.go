@@ -44,7 +44,7 @@ type xlsxReport struct {
 	file     *excelize.File
 	sw       *excelize.StreamWriter
 	sheet    string
-	width    int               // columns of the input's header
+	keep     []int             // the input's columns the report shows, by index
 	byIndex  []*mapping.Column // the mapping's column of each input column; nil if none
 	byHeader map[string]*mapping.Column
 	date1904 bool
@@ -82,7 +82,7 @@ func newXLSXReport(path, input string, m *mapping.Mapping, l lang.Lang) (*xlsxRe
 	if err != nil {
 		return nil, err
 	}
-	r := &xlsxReport{path: path, l: l, width: len(header), date1904: dates == mapping.Date1904,
+	r := &xlsxReport{path: path, l: l, date1904: dates == mapping.Date1904,
 		byHeader: map[string]*mapping.Column{}, counts: map[Action]int{}, next: 2}
 	for _, c := range m.Columns {
 		r.byHeader[c.Header] = c
@@ -140,16 +140,24 @@ func (r *xlsxReport) open(header []string) error {
 	if r.sw, err = f.NewStreamWriter(r.sheet); err != nil {
 		return err
 	}
-	// Widths and panes go before the first row, as the stream writer requires.
+	// The input's columns, less the ones an earlier report added (a report of a report would
+	// have them twice).
 	for i, h := range header {
-		if err := r.sw.SetColWidth(i+1, i+1, columnWidth(h, r.byIndex[i])); err != nil {
+		if !isReportHeader(h) {
+			r.keep = append(r.keep, i)
+		}
+	}
+	// Widths and panes go before the first row, as the stream writer requires.
+	for out, i := range r.keep {
+		if err := r.sw.SetColWidth(out+1, out+1, columnWidth(header[i], r.byIndex[i])); err != nil {
 			return err
 		}
 	}
-	if err := r.sw.SetColWidth(r.width+1, r.width+1, 12); err != nil {
+	extra := len(r.keep)
+	if err := r.sw.SetColWidth(extra+1, extra+1, 12); err != nil {
 		return err
 	}
-	if err := r.sw.SetColWidth(r.width+2, r.width+2, problemsWidth); err != nil {
+	if err := r.sw.SetColWidth(extra+2, extra+2, problemsWidth); err != nil {
 		return err
 	}
 	landscape := "landscape"
@@ -159,9 +167,9 @@ func (r *xlsxReport) open(header []string) error {
 	if err := r.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	row := make([]any, 0, r.width+3)
-	for _, h := range header {
-		row = append(row, excelize.Cell{StyleID: r.style.header, Value: h})
+	row := make([]any, 0, len(r.keep)+3)
+	for _, i := range r.keep {
+		row = append(row, excelize.Cell{StyleID: r.style.header, Value: header[i]})
 	}
 	for _, h := range []string{r.l.ReportStatusHeader(), r.l.ReportProblemHeader(), r.l.ReportRowHeader()} {
 		row = append(row, excelize.Cell{StyleID: r.style.extra, Value: h})
@@ -209,13 +217,13 @@ func (r *xlsxReport) writeRow(row ReportRow) error {
 			text = p.Header + r.l.Pick("：", ": ") + text
 		}
 		explained = append(explained, text)
-		if p.Column >= 0 && p.Column < max(r.width, len(row.Cells)) {
+		if p.Column >= 0 {
 			bad[p.Column] = append(bad[p.Column], p)
 		}
 	}
-	n := max(r.width, len(row.Cells))
-	vals := make([]any, n+3)
-	for i := range n {
+	// Cells past the header's last column are left out: no column reads them.
+	vals := make([]any, 0, len(r.keep)+3)
+	for out, i := range r.keep {
 		cell := ""
 		if i < len(row.Cells) && !r.secret(i) {
 			cell = row.Cells[i]
@@ -226,22 +234,23 @@ func (r *xlsxReport) writeRow(row ReportRow) error {
 			cell = row.UID
 		}
 		if problems, ok := bad[i]; ok {
-			vals[i] = excelize.Cell{StyleID: r.style.bad, Value: cell}
-			if err := r.comment(i, problems); err != nil {
+			vals = append(vals, excelize.Cell{StyleID: r.style.bad, Value: cell})
+			if err := r.comment(out, problems); err != nil {
 				return err
 			}
 			continue
 		}
-		vals[i] = r.value(i, cell)
+		vals = append(vals, r.value(i, cell))
 	}
 	status := r.style.statusOK
 	if needsFixing(row.Action) {
 		status = r.style.statusBad
 	}
-	vals[n] = excelize.Cell{StyleID: status, Value: r.l.Status(string(row.Action))}
 	problems := r.explainRow(row, explained)
-	vals[n+1] = excelize.Cell{StyleID: r.style.problems, Value: problems}
-	vals[n+2] = row.Row
+	vals = append(vals,
+		excelize.Cell{StyleID: status, Value: r.l.Status(string(row.Action))},
+		excelize.Cell{StyleID: r.style.problems, Value: problems},
+		row.Row)
 	cell, _ := excelize.CoordinatesToCellName(1, r.next)
 	r.next++
 	var opts []excelize.RowOpts
@@ -271,6 +280,17 @@ func (r *xlsxReport) explainRow(row ReportRow, explained []string) string {
 		return r.l.Pick("修改的字段：", "changed: ") + row.Changed
 	}
 	return ""
+}
+
+// isReportHeader reports whether h is a column a report adds, in either language.
+func isReportHeader(h string) bool {
+	h = strings.TrimSpace(h)
+	for _, l := range []lang.Lang{lang.Chinese, lang.English} {
+		if h == l.ReportStatusHeader() || h == l.ReportProblemHeader() || h == l.ReportRowHeader() {
+			return true
+		}
+	}
+	return false
 }
 
 // secret reports whether input column i holds passwords, which a report never repeats: the

@@ -140,6 +140,19 @@ func TestXLSXReportOfValidate(t *testing.T) {
 		t.Errorf("notes sheet: %v, %v", notes, err)
 	}
 
+	// A report of the report: the added columns once, the bad cells where they were.
+	again := tempPath(t, "again.xlsx")
+	if _, err := Validate(context.Background(), report, m, Options{Report: again}); err != nil {
+		t.Fatal(err)
+	}
+	g, againRows := openReport(t, again)
+	if !slices.Equal(againRows[0], wantHeader) {
+		t.Errorf("report of a report: header %q, want %q", againRows[0], wantHeader)
+	}
+	if got := fillOf(t, g, g.GetSheetName(0), "D2"); got != "FF9999" {
+		t.Errorf("report of a report: D2 fill %q, want red", got)
+	}
+
 	// Fix the red cells in the report and validate the report itself: every row passes.
 	fixes := map[string]any{"B2": "修好的公司", "D2": "2017-02-28", "E3": 100, "C4": "fixed-3"}
 	for cell, v := range fixes {
