@@ -142,7 +142,7 @@ func reportActions(t *testing.T, path string, rows int) map[string]int {
 // row in its report (done, or failed with the reason); running it again with the same journal,
 // as the README tells, finishes the failed ones; the end state is exact.
 func TestChaosImport(t *testing.T) {
-	rows := 120
+	rows := 80
 	if *chaosLong {
 		rows = 2000
 	}
@@ -311,7 +311,7 @@ func TestChaosExport(t *testing.T) {
 // second: the run finishes, every row is created once, the summary reports the pace the calls
 // went at and the 429s, and the 429s are few: the pacer holds back instead of hammering.
 func TestRPSAboveServerRateSettles(t *testing.T) {
-	rows := 300
+	rows := 200
 	if *chaosLong {
 		rows = 3000
 	}
