@@ -82,8 +82,10 @@ func (s *story) validated(input string, sum *importer.Summary, report string) {
 
 func (s *story) end(took time.Duration) {
 	s.say("\n完成，用时 %.1f 秒。下一步：", "\nDone in %.1f s. Next:", took.Seconds())
-	s.say("  bangwo8-etl template --mapping samples/mapping.yaml --out 模板.xlsx   # 生成给同事填写的空白模板",
-		"  bangwo8-etl template --mapping samples/mapping.yaml --out template.xlsx   # a blank sheet for colleagues to fill in")
+	// The mapping the demo used is in its directory: the binary alone is enough to go on.
+	mappingFile := filepath.Join(s.dir, "mapping.yaml")
+	s.say("  bangwo8-etl template --mapping \"%s\" --out 模板.xlsx   # 生成给同事填写的空白模板",
+		"  bangwo8-etl template --mapping \"%s\" --out template.xlsx   # a blank sheet for colleagues to fill in", mappingFile)
 	s.say("  bangwo8-etl sandbox --db sandbox.db --account test --seed-companies 1000  # 启动一个长期运行的沙箱，先在上面演练",
 		"  bangwo8-etl sandbox --db sandbox.db --account test --seed-companies 1000  # a lasting sandbox to rehearse on")
 	s.say("  bangwo8-etl --help                                                       # 全部命令和示例",
