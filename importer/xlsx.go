@@ -24,6 +24,9 @@ type xlsxSource struct {
 	system mapping.DateSystem
 	row    int
 	name   string
+	// check looks, beside the reading, for an XML error that would end the rows early
+	// (see checkSheetXML); nil once its answer has been taken.
+	check *sheetCheck
 }
 
 // OpenXLSX opens sheet of the workbook at path; "" reads the first sheet.
@@ -72,6 +75,7 @@ func OpenXLSX(path, sheet string) (Source, error) {
 		f.Close()
 		return nil, &InputError{File: path, Sheet: s.sheet, Err: err}
 	}
+	s.check = startSheetCheck(path, s.sheet)
 	return s, nil
 }
 
@@ -130,6 +134,14 @@ func (s *xlsxSource) Next() (int, []string, error) {
 		if err := s.rows.Error(); err != nil {
 			return 0, nil, &InputError{File: s.name, Sheet: s.sheet, Row: s.row + 1, Err: err}
 		}
+		if s.check != nil {
+			err := s.check.wait()
+			s.check = nil
+			if err != nil {
+				// excelize may have yielded the broken row, empty: name it, not the next one.
+				return 0, nil, &InputError{File: s.name, Sheet: s.sheet, Row: max(s.row, 1), Err: err}
+			}
+		}
 		return 0, nil, io.EOF
 	}
 	s.row++
@@ -144,6 +156,9 @@ func (s *xlsxSource) Sheet() string                  { return s.sheet }
 func (s *xlsxSource) DateSystem() mapping.DateSystem { return s.system }
 
 func (s *xlsxSource) Close() error {
+	if s.check != nil {
+		s.check.stop()
+	}
 	err := s.rows.Close()
 	if cerr := s.file.Close(); err == nil {
 		err = cerr

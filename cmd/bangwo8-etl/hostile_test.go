@@ -49,13 +49,16 @@ func hostileCases() []hostileCase {
 		{file: "truncated.xlsx", make: truncated(workbook(header, okRow)), code: exitUsage, want: []string{"truncated.xlsx", "not a readable xlsx workbook"}},
 		{file: "zip-without-workbook.xlsx", make: zipOf(map[string]string{"hello.txt": "hi"}), code: exitUsage, want: []string{"zip-without-workbook.xlsx"}},
 		{file: "zip-bomb.xlsx", make: zipBomb, generated: true, code: exitUsage, want: []string{"zip-bomb.xlsx", "unpack to more than"}},
-		// excelize stops at the entry that inflates past its size without a word, so the sheet
-		// looks empty: refused, though the message cannot say why.
-		{file: "zip-lying-size.xlsx", make: lyingZip, code: exitUsage, want: []string{"zip-lying-size.xlsx", `sheet "Sheet1"`, "no header row"}},
+		// excelize stops at the entry that inflates past its size without a word; the sheet is
+		// read again to say why.
+		{file: "zip-lying-size.xlsx", make: lyingZip, code: exitPartial, want: []string{"zip-lying-size.xlsx", `sheet "Sheet1": row 1`, "cannot be unpacked", "zip: not a valid zip file"}},
 		{file: "encrypted.xlsx", make: encrypted, generated: true, code: exitUsage, want: []string{"encrypted.xlsx", "an encrypted workbook or an old .xls file"}}, // random salt
-		// excelize ends a sheet at an XML error without reporting it: the rows after it are
-		// lost, and only a sheet left without rows can be refused.
-		{file: "xml-entity-bomb.xlsx", make: withSheetXML(entityBomb()), code: exitPartial, want: []string{"xml-entity-bomb.xlsx", `sheet "Sheet1"`, "no rows below the header"}},
+		// excelize ends a sheet at an XML error without reporting it; the sheet is read again
+		// to find it, so no row after it is silently lost.
+		{file: "xml-entity-bomb.xlsx", make: withSheetXML(entityBomb()), code: exitPartial, want: []string{"xml-entity-bomb.xlsx", `sheet "Sheet1": row 2`, "invalid character entity &e8;"}},
+		{file: "broken-after-rows.xlsx", make: withSheetXML(sheetXML(xmlRow(1, header...), xmlRow(2, okRow...), xmlRow(3, "丁公司", "acc-4"),
+			`<row r="4"><c r="A4" t="inlineStr"><is><t>&broken;</t></is></c></row>`, xmlRow(5, "戊公司", "acc-5"))), code: exitPartial,
+			want: []string{"broken-after-rows.xlsx", `sheet "Sheet1": row 4`, "invalid character entity &broken;", "this row and those after it cannot be read"}},
 		{file: "no-such-sheet.xlsx", make: workbook(header, okRow), mapping: "mapping-sheet.yaml", code: exitUsage, want: []string{"no-such-sheet.xlsx", `no sheet "不存在"`, `"Sheet1"`}},
 
 		// Workbooks whose layout is wrong.
@@ -68,7 +71,7 @@ func hostileCases() []hostileCase {
 			want: []string{"long-cell.xlsx", "row 2, column A (公司名称)", "A2 holds 40000 characters", "32767", "cell_length"}},
 		{file: "formulas.xlsx", make: formulas, code: exitPartial, want: []string{"formulas.xlsx", "row 2", "公司名称", "required", "row 3", "服务费余额", "#DIV/0!"}},
 		{file: "nul-bytes.xlsx", make: withSheetXML(sheetXML(xmlRow(1, header...), `<row r="2"><c r="A2" t="inlineStr"><is><t>甲&#0;公司</t></is></c></row>`)), code: exitPartial,
-			want: []string{"nul-bytes.xlsx", `sheet "Sheet1"`, "no rows below the header"}},
+			want: []string{"nul-bytes.xlsx", `sheet "Sheet1": row 2`, "broken at its line 1", "illegal character code U+0000"}},
 		{file: "cell-out-of-range.xlsx", make: withSheetXML(sheetXML(xmlRow(1, header...), `<row r="2"><c r="XFE2" t="inlineStr"><is><t>x</t></is></c></row>`)), code: exitPartial,
 			want: []string{"cell-out-of-range.xlsx", "row 2"}},
 		{file: "bad-shared-string.xlsx", make: withSheetXML(sheetXML(xmlRow(1, header...), `<row r="2"><c r="A2" t="s"><v>99999</v></c><c r="B2" t="inlineStr"><is><t>acc-9</t></is></c></row>`)), code: exitPartial,

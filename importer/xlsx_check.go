@@ -1,0 +1,141 @@
+package importer
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// sheetCheck runs checkSheetXML beside the reading of the rows, on the other core, so that
+// the second reading costs CPU but little time; its answer is needed when the rows run out.
+type sheetCheck struct {
+	done   chan struct{}
+	err    error
+	cancel context.CancelFunc
+}
+
+func startSheetCheck(file, sheet string) *sheetCheck {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &sheetCheck{done: make(chan struct{}), cancel: cancel}
+	go func() {
+		defer close(c.done)
+		c.err = checkSheetXML(ctx, file, sheet)
+	}()
+	return c
+}
+
+// wait returns the check's answer once it has one.
+func (c *sheetCheck) wait() error {
+	<-c.done
+	return c.err
+}
+
+// stop ends the check early (the source is closed before its end) and waits for it.
+func (c *sheetCheck) stop() {
+	c.cancel()
+	<-c.done
+}
+
+// checkSheetXML reads the XML of sheet in the workbook at file once more, only to find a
+// syntax error: excelize's row iterator ends a sheet at the first one without a word, so a
+// workbook broken after row 100 would look like one of 100 rows. nil means the sheet is whole
+// (or ctx was cancelled).
+func checkSheetXML(ctx context.Context, file, sheet string) error {
+	z, err := zip.OpenReader(file)
+	if err != nil {
+		return fmt.Errorf("reading the workbook again: %w", err)
+	}
+	defer z.Close()
+	part, err := sheetPart(&z.Reader, sheet)
+	if err != nil {
+		return err
+	}
+	for _, f := range z.File {
+		if strings.TrimPrefix(f.Name, "/") != part {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("unpacking %s: %w", part, err)
+		}
+		defer r.Close()
+		d := xml.NewDecoder(r)
+		for n := 0; ; n++ {
+			if n%4096 == 0 && ctx.Err() != nil {
+				return nil
+			}
+			_, err := d.RawToken()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				var se *xml.SyntaxError
+				if errors.As(err, &se) {
+					return fmt.Errorf("the sheet's XML (%s) is broken at its line %d: %v; this row and those after it cannot be read", part, se.Line, se.Msg)
+				}
+				return fmt.Errorf("the sheet (%s) cannot be unpacked: %v; this row and those after it cannot be read", part, err)
+			}
+		}
+	}
+	return fmt.Errorf("the workbook has no part %s for sheet %q", part, sheet)
+}
+
+// sheetPart finds the zip path of a sheet's XML through xl/workbook.xml and its relations.
+func sheetPart(z *zip.Reader, sheet string) (string, error) {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := decodePart(z, "xl/workbook.xml", &wb); err != nil {
+		return "", err
+	}
+	if err := decodePart(z, "xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return "", err
+	}
+	for _, s := range wb.Sheets {
+		if s.Name != sheet {
+			continue
+		}
+		for _, r := range rels.Rels {
+			if r.ID == s.RID {
+				if strings.HasPrefix(r.Target, "/") {
+					return strings.TrimPrefix(r.Target, "/"), nil
+				}
+				return path.Join("xl", r.Target), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("the workbook names no part for sheet %q", sheet)
+}
+
+// decodePart decodes a small XML part of the workbook (at most 16 MiB of it).
+func decodePart(z *zip.Reader, name string, v any) error {
+	for _, f := range z.File {
+		if !strings.EqualFold(strings.TrimPrefix(f.Name, "/"), name) {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("unpacking %s: %w", name, err)
+		}
+		defer r.Close()
+		if err := xml.NewDecoder(io.LimitReader(r, 16<<20)).Decode(v); err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("the workbook has no %s", name)
+}
