@@ -390,3 +390,31 @@ func TestSandboxCommandFaults(t *testing.T) {
 		t.Errorf("bad --faults: exit %d, %s", code, errOut.String())
 	}
 }
+
+// TestRetriesFlag: --retries bounds how often a read is sent again after a 500; a negative
+// value is a usage error.
+func TestRetriesFlag(t *testing.T) {
+	var failing atomic.Int64
+	e := newExportEnv(t, sandbox.WithSeed(5, 1), sandbox.WithConfig(func(c *sandbox.Config) {
+		c.Middleware = append(c.Middleware, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if failing.Add(-1) >= 0 {
+					http.Error(w, `{"error":"InternalError","description":"injected"}`, http.StatusInternalServerError)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		})
+	}))
+	for _, tt := range []struct {
+		retries  string
+		failures int64
+		want     int
+	}{{"3", 3, exitOK}, {"1", 2, exitFailed}, {"-1", 0, exitUsage}} {
+		failing.Store(tt.failures)
+		code, stderr := e.run(context.Background(), "export", "--out", e.path("r"+tt.retries+".csv"), "--retries", tt.retries, "--concurrency", "1", "--no-progress")
+		if code != tt.want {
+			t.Errorf("--retries %s after %d failures: exit %d, want %d\n%s", tt.retries, tt.failures, code, tt.want, stderr)
+		}
+	}
+}
