@@ -31,7 +31,7 @@ type Faults struct {
 	Reset        float64 // the connection is closed before anything is done
 
 	Slow    float64       // the answer is delayed by SlowFor
-	SlowFor time.Duration //
+	SlowFor time.Duration // the delay of a slow answer
 
 	// RetryAfter is the Retry-After of an injected 429, in whole seconds (default 1s).
 	RetryAfter time.Duration
