@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -36,19 +37,30 @@ type app struct {
 	quiet      bool
 	noProgress bool
 	lang       string // --lang; "" follows the locale (see language)
+
+	logOnce sync.Once
+	log     *slog.Logger
 }
 
 // logger returns the slog logger the global flags ask for, writing to stderr.
+//
+// It is made once (after the flags are read) and shared: every handler locks only itself, so
+// two loggers over one stderr would write at the same time, and a client's retry warnings
+// from the workers would race the progress lines (a data race on a test's buffer).
 func (a *app) logger() *slog.Logger {
-	level := slog.LevelInfo
-	if a.quiet {
-		level = slog.LevelWarn
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	if a.logFormat == "json" {
-		return slog.New(slog.NewJSONHandler(a.streams.Err, opts))
-	}
-	return slog.New(slog.NewTextHandler(a.streams.Err, opts))
+	a.logOnce.Do(func() {
+		level := slog.LevelInfo
+		if a.quiet {
+			level = slog.LevelWarn
+		}
+		opts := &slog.HandlerOptions{Level: level}
+		if a.logFormat == "json" {
+			a.log = slog.New(slog.NewJSONHandler(a.streams.Err, opts))
+			return
+		}
+		a.log = slog.New(slog.NewTextHandler(a.streams.Err, opts))
+	})
+	return a.log
 }
 
 // showProgress reports whether a progress bar should be drawn.
