@@ -311,7 +311,7 @@ func TestChaosExport(t *testing.T) {
 // second: the run finishes, every row is created once, the summary reports the pace the calls
 // went at and the 429s, and the 429s are few: the pacer holds back instead of hammering.
 func TestRPSAboveServerRateSettles(t *testing.T) {
-	rows := 200
+	rows := 150
 	if *chaosLong {
 		rows = 3000
 	}
