@@ -11,6 +11,8 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 )
 
 // Summary tells what an export did.
@@ -74,7 +76,7 @@ func Run(ctx context.Context, api API, o Options) (*Summary, error) {
 	}
 
 	e := &export{o: &o, src: src, prev: prev, next: next, sum: &Summary{File: o.Out, Format: format, Source: src.name}}
-	err = writeFileAtomic(o.Out, func(f *os.File) error {
+	err = atomicfile.Write(o.Out, func(f *os.File) error {
 		if o.Mapping == nil {
 			return e.viaSpool(ctx, f)
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 )
 
 // State is what an incremental export remembers between runs.
@@ -62,7 +64,7 @@ func (s *State) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
-	return writeFileAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(append(b, '\n'))
 		return err
 	})

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"github.com/gocarina/gocsv"
 
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 )
 
 // Action is what happened to a row, as the report says it.
@@ -88,33 +89,23 @@ func (discardReport) write(ReportRow) error { return nil }
 func (discardReport) close() error          { return nil }
 func (discardReport) abort()                {}
 
-// tempBeside creates a temporary file in path's directory, so the final rename is atomic.
-func tempBeside(path string) (*os.File, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	return f, nil
-}
-
 // csvReport streams rows through one gocsv marshaller fed by a channel. The file starts with
 // a UTF-8 byte order mark so that Excel shows the Chinese text.
 type csvReport struct {
 	path  string
-	tmp   *os.File
+	tmp   *atomicfile.File
 	rows  chan any
 	done  chan error
 	count int
 }
 
 func newCSVReport(path string) (*csvReport, error) {
-	tmp, err := tempBeside(path)
+	tmp, err := atomicfile.Create(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	if _, err := tmp.Write(bomUTF8); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
+		tmp.Abort()
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &csvReport{path: path, tmp: tmp, rows: make(chan any, 64), done: make(chan error, 1)}
@@ -138,30 +129,23 @@ func (r *csvReport) close() error {
 		// No row: write the header alone.
 		err = gocsv.MarshalCSV([]ReportRow{}, gocsv.NewSafeCSVWriter(csv.NewWriter(r.tmp)))
 	}
-	return commit(r.tmp, r.path, err)
+	return commit(r.tmp, err)
 }
 
 func (r *csvReport) abort() {
 	close(r.rows)
 	<-r.done
-	r.tmp.Close()
-	os.Remove(r.tmp.Name())
+	r.tmp.Abort()
 }
 
-// commit syncs, closes and renames tmp to path, or removes it when err is set.
-func commit(tmp *os.File, path string, err error) error {
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+// commit puts the report in place, or drops it when err is set.
+func commit(f *atomicfile.File, err error) error {
 	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("report %s: %w", path, err)
+		f.Abort()
+		return fmt.Errorf("report %s: %w", f.Path(), err)
+	}
+	if err := f.Commit(); err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }

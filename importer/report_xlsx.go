@@ -15,6 +15,8 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 )
 
 // The workbook report is made for the people who fix the rows, in Excel or WPS: its first
@@ -407,12 +409,12 @@ func (r *xlsxReport) close() error {
 		r.abort()
 		return fmt.Errorf("report %s: %w", r.path, err)
 	}
-	tmp, err := tempBeside(r.path)
+	tmp, err := atomicfile.Create(r.path)
 	if err != nil {
-		return err
+		return fmt.Errorf("report: %w", err)
 	}
 	_, err = r.file.WriteTo(tmp)
-	return commit(tmp, r.path, err)
+	return commit(tmp, err)
 }
 
 // appendSpooled writes the rows that need no fixing after the others.

@@ -20,7 +20,6 @@ package template
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -28,6 +27,8 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 )
 
 // Author is the author of the header notes, as Excel shows it.
@@ -79,23 +80,12 @@ func Write(path string, m *mapping.Mapping, l lang.Lang) error {
 		return err
 	}
 	defer f.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	err = atomicfile.Write(path, func(out *os.File) error {
+		_, err := f.WriteTo(out)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("template: %w", err)
-	}
-	_, err = f.WriteTo(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("template %s: %w", path, err)
 	}
 	return nil
 }
