@@ -10,9 +10,8 @@ import (
 
 	"github.com/gocarina/gocsv"
 
-	"github.com/bangwo8-etl/bangwo8-etl/mapping"
-
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
 // Action is what happened to a row, as the report says it.

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"archive/zip"
 	"bufio"
 	"encoding/json"
 	"fmt"
@@ -13,10 +14,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
-
-	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 )
 
 // The workbook report is made for the people who fix the rows, in Excel or WPS: its first
@@ -413,7 +413,10 @@ func (r *xlsxReport) close() error {
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	_, err = r.file.WriteTo(tmp)
+	// excelize's WriteTo assembles the whole zip in memory; a zip writer of our own streams
+	// the parts to the file (as the exporter does), so a big report costs no extra copy.
+	r.file.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(tmp) })
+	_, err = r.file.WriteTo(io.Discard)
 	return commit(tmp, err)
 }
 

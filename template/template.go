@@ -25,10 +25,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
-
-	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 )
 
 // Author is the author of the header notes, as Excel shows it.
