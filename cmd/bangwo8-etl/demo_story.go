@@ -86,8 +86,9 @@ func (s *story) end(took time.Duration) {
 	mappingFile := filepath.Join(s.dir, "mapping.yaml")
 	s.say("  bangwo8-etl template --mapping \"%s\" --out 模板.xlsx   # 生成给同事填写的空白模板",
 		"  bangwo8-etl template --mapping \"%s\" --out template.xlsx   # a blank sheet for colleagues to fill in", mappingFile)
-	s.say("  bangwo8-etl sandbox --db sandbox.db --account test --seed-companies 1000  # 启动一个长期运行的沙箱，先在上面演练",
-		"  bangwo8-etl sandbox --db sandbox.db --account test --seed-companies 1000  # a lasting sandbox to rehearse on")
-	s.say("  bangwo8-etl --help                                                       # 全部命令和示例",
-		"  bangwo8-etl --help                                                       # every command, with examples")
+	// The sandbox takes its (local, made-up) password from the environment like every command.
+	s.say("  BANGWO8_PASSWORD=secret bangwo8-etl sandbox --db sandbox.db --account test --seed-companies 1000  # 启动一个长期运行的沙箱，先在上面演练",
+		"  BANGWO8_PASSWORD=secret bangwo8-etl sandbox --db sandbox.db --account test --seed-companies 1000  # a lasting sandbox to rehearse on")
+	s.say("  bangwo8-etl --help   # 全部命令和示例",
+		"  bangwo8-etl --help   # every command, with examples")
 }
