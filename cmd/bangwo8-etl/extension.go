@@ -34,6 +34,8 @@ func newExtensionCheckCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check URL-or-MAPPING [--mapping M]",
 		Short: "Explain every problem of an extension configuration, each with a fix",
+		Example: `  bangwo8-etl extension check 'https://www.bangwo8.com/osp2016/SDK/Tables/ticketAssetTable.php?tableName=devices&cPara=asset_field_1:field_9,_id:field_10&filter=ownerType:company,owner:{{company.companyId}}'
+  bangwo8-etl extension check my-mapping.yaml`,
 		Long: `check reads the configuration page's URL
 (https://www.bangwo8.com/osp2016/SDK/Tables/ticketAssetTable.php?tableName=...&cPara=...,
 percent-encoded or not, or only its query) or a mapping file (.yaml/.yml) with an extension
@@ -181,6 +183,8 @@ func newExtensionURLCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "url --mapping M [--base-url URL]",
 		Short: "Print the configuration URL of a mapping file's extension block",
+		Example: `  bangwo8-etl extension url --mapping my-mapping.yaml
+  bangwo8-etl extension url --mapping my-mapping.yaml --base-url http://127.0.0.1:8080   # for the sandbox`,
 		Long: `url builds the extension page's URL from the mapping's extension block, percent-encoded,
 parameters in the vendor's order and placeholders in their plain spelling, ready to paste
 into the custom field's configuration. --base-url (default https://www.bangwo8.com, or env

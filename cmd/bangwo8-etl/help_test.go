@@ -19,13 +19,15 @@ func TestHelpShowsExamplesAndDefaults(t *testing.T) {
 		{"import", []string{"bangwo8-etl import --in", "--dry-run", `(default 4)`}},
 		{"export", []string{"bangwo8-etl export --out", `(default 500)`, `(default "utf8-bom")`}},
 		{"sandbox", []string{"bangwo8-etl sandbox --db", `(default "127.0.0.1:8080")`}},
+		{"extension check", []string{"bangwo8-etl extension check 'https://"}},
+		{"extension url", []string{"bangwo8-etl extension url --mapping"}},
 		{"", []string{"bangwo8-etl demo", `(default "text")`}},
 	} {
 		t.Run(tc.cmd, func(t *testing.T) {
 			var out, errOut lockedBuffer
 			args := []string{"--help"}
 			if tc.cmd != "" {
-				args = []string{tc.cmd, "--help"}
+				args = append(strings.Fields(tc.cmd), "--help")
 			}
 			code := run(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
 			if code != exitOK {
