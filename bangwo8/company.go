@@ -148,28 +148,14 @@ func (v FieldValue) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a string, an array of scalars, a number, a boolean or null.
 func (v *FieldValue) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		var raw []json.RawMessage
-		if err := json.Unmarshal(b, &raw); err != nil {
-			return fmt.Errorf("custom field value: %w", err)
-		}
-		list := make([]string, 0, len(raw))
-		for _, r := range raw {
-			s, err := scalarString(r)
-			if err != nil {
-				return fmt.Errorf("custom field value element: %w", err)
-			}
-			list = append(list, s)
-		}
-		*v = FieldValue{list: list, isList: true}
-		return nil
+	if !json.Valid(b) {
+		return fmt.Errorf("custom field value: not valid JSON: %.40s", b)
 	}
-	s, err := scalarString(b)
+	fv, err := decodeFieldValue(b)
 	if err != nil {
-		return fmt.Errorf("custom field value: %w", err)
+		return err
 	}
-	*v = FieldValue{text: s}
+	*v = fv
 	return nil
 }
 
@@ -180,10 +166,10 @@ func scalarString(b []byte) (string, error) {
 	case len(b) == 0 || string(b) == "null":
 		return "", nil
 	case b[0] == '"':
-		var s string
-		err := json.Unmarshal(b, &s)
-		return s, err
+		return unquote(b)
 	case string(b) == "true" || string(b) == "false":
+		return string(b), nil
+	case isJSONNumber(b):
 		return string(b), nil
 	default:
 		var n json.Number
@@ -228,74 +214,57 @@ func normDate(s string) string {
 
 // UnmarshalJSON reads every shape listed in the API reference.
 func (c *Company) UnmarshalJSON(b []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
+	if !json.Valid(b) {
+		var probe any // for encoding/json's own description of what is wrong
+		return fmt.Errorf("company: %w", json.Unmarshal(b, &probe))
+	}
+	out, err := decodeCompany(b)
+	if err != nil {
 		return fmt.Errorf("company: %w", err)
 	}
-	var out Company
-	for key, val := range raw {
-		var err error
-		switch key {
-		case "uId":
-			out.UID, err = flexInt(val)
-		case "supportId":
-			out.SupportID, err = flexInt(val)
-		case "userGroup":
-			out.UserGroup, err = flexInt(val)
-		case "status":
-			var n int64
-			n, err = flexInt(val)
-			out.Status = int(n)
-		case "custom_fields":
-			err = unmarshalCustomFields(val, &out.CustomFields)
-		case "url", "companyName", "servicestarttime", "serviceendtime", "userURL", "serveNote",
-			"serviceCharge", "serviceaccount", "servicepassword", "address", "createDT",
-			"updateDT", "tableName", "province", "city", "service_groupid":
-			var s string
-			s, err = scalarString(val)
-			*out.stringField(key) = s
-		default:
-			if out.Extra == nil {
-				out.Extra = make(map[string]json.RawMessage)
-			}
-			out.Extra[key] = append(json.RawMessage(nil), val...)
-		}
-		if err != nil {
-			return fmt.Errorf("company field %s: %w", key, err)
-		}
-	}
-	out.ServiceStartTime = normDate(out.ServiceStartTime)
-	out.ServiceEndTime = normDate(out.ServiceEndTime)
-	out.CreateDT = normDate(out.CreateDT)
-	out.UpdateDT = normDate(out.UpdateDT)
 	*c = out
 	return nil
 }
 
-// unmarshalCustomFields accepts an array of {key, value}, null, "" or an object key->value.
+// unmarshalCustomFields accepts an array of {key, value}, null, "" or an object key->value,
+// from valid JSON.
 func unmarshalCustomFields(b []byte, dst *[]CustomField) error {
-	b = bytes.TrimSpace(b)
+	b = trimSpaceBytes(b)
 	switch {
 	case len(b) == 0 || string(b) == "null" || string(b) == `""`:
 		*dst = nil
 		return nil
 	case b[0] == '{':
-		var m map[string]FieldValue
-		if err := json.Unmarshal(b, &m); err != nil {
+		byKey := map[string]FieldValue{} // a key given twice keeps its last value
+		err := members(b, func(key string, val []byte) error {
+			v, err := decodeFieldValue(val)
+			byKey[key] = v
+			return err
+		})
+		if err != nil {
 			return err
 		}
-		for k, v := range m {
-			*dst = append(*dst, CustomField{Key: k, Value: v})
+		var fields []CustomField // nil for {}, as before
+		for k, v := range byKey {
+			fields = append(fields, CustomField{Key: k, Value: v})
 		}
-		sortCustom(*dst)
+		sortCustom(fields)
+		*dst = fields
+		return nil
+	case b[0] == '[':
+		fields := []CustomField{}
+		err := elements(b, func(val []byte) error {
+			f, err := decodeCustomField(val)
+			fields = append(fields, f)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		*dst = fields
 		return nil
 	}
-	var fields []CustomField
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return err
-	}
-	*dst = fields
-	return nil
+	return fmt.Errorf("custom_fields: not an array or object: %.40s", b)
 }
 
 func sortCustom(fs []CustomField) {

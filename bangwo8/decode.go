@@ -1,0 +1,321 @@
+package bangwo8
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// A list page of 5000 companies is decoded record by record through Company.UnmarshalJSON. Going
+// through json.Unmarshal for the record, then again for each field and each custom field, had
+// encoding/json validate every byte four times over; exports were bound by that CPU. This file
+// walks a record once instead: the bytes are validated once, then object members and array
+// elements are found by skipping over values, and strings without escapes are taken as they are.
+
+var errNotObject = errors.New("not a JSON object")
+
+// members calls fn with each key and raw value of the JSON object b, which must be valid JSON.
+func members(b []byte, fn func(key string, val []byte) error) error {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return errNotObject
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return nil
+	}
+	for i < len(b) {
+		end := skipValue(b, i) // the key, a string
+		key, err := unquote(b[i:end])
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, end)
+		i = skipSpace(b, i+1) // past ':'
+		end = skipValue(b, i)
+		if err := fn(key, b[i:end]); err != nil {
+			return err
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] == '}' {
+			return nil
+		}
+		i = skipSpace(b, i+1) // past ','
+	}
+	return nil
+}
+
+// elements calls fn with each raw element of the JSON array b, which must be valid JSON.
+func elements(b []byte, fn func(val []byte) error) error {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return errors.New("not a JSON array")
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return nil
+	}
+	for i < len(b) {
+		end := skipValue(b, i)
+		if err := fn(b[i:end]); err != nil {
+			return err
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] == ']' {
+			return nil
+		}
+		i = skipSpace(b, i+1)
+	}
+	return nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the index just past the valid JSON value that starts at b[i].
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	default: // a number, true, false or null: up to the next delimiter
+		for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' &&
+			b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
+			i++
+		}
+		return i
+	}
+}
+
+// skipString returns the index just past the string that starts at b[i] (a quote).
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// unquote decodes a JSON string; one without escapes and in valid UTF-8 is taken as it is,
+// anything else goes through encoding/json (which replaces invalid UTF-8 as it always did).
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		inner := b[1 : len(b)-1]
+		plain := true
+		for _, c := range inner {
+			if c == '\\' || c < 0x20 {
+				plain = false
+				break
+			}
+		}
+		if plain && utf8.Valid(inner) {
+			return string(inner), nil
+		}
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// decodeCompany is Company.UnmarshalJSON over bytes that are valid JSON.
+func decodeCompany(b []byte) (Company, error) {
+	var out Company
+	if string(trimSpaceBytes(b)) == "null" {
+		return out, nil
+	}
+	// A key given twice counts once, with its last value, as with encoding/json: so an error in
+	// a value that a later one replaces is forgotten.
+	var failed map[string]error
+	err := members(b, func(key string, val []byte) error {
+		var err error
+		switch key {
+		case "uId":
+			out.UID, err = flexInt(val)
+		case "supportId":
+			out.SupportID, err = flexInt(val)
+		case "userGroup":
+			out.UserGroup, err = flexInt(val)
+		case "status":
+			var n int64
+			n, err = flexInt(val)
+			out.Status = int(n)
+		case "custom_fields":
+			err = unmarshalCustomFields(val, &out.CustomFields)
+		case "url", "companyName", "servicestarttime", "serviceendtime", "userURL", "serveNote",
+			"serviceCharge", "serviceaccount", "servicepassword", "address", "createDT",
+			"updateDT", "tableName", "province", "city", "service_groupid":
+			var s string
+			s, err = scalarString(val)
+			*out.stringField(key) = s
+		default:
+			if out.Extra == nil {
+				out.Extra = make(map[string]json.RawMessage)
+			}
+			out.Extra[key] = append(json.RawMessage(nil), val...)
+		}
+		if err != nil {
+			if failed == nil {
+				failed = make(map[string]error)
+			}
+			failed[key] = fmt.Errorf("company field %s: %w", key, err)
+		} else {
+			delete(failed, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return Company{}, err
+	}
+	for _, err := range failed {
+		return Company{}, err
+	}
+	out.ServiceStartTime = normDate(out.ServiceStartTime)
+	out.ServiceEndTime = normDate(out.ServiceEndTime)
+	out.CreateDT = normDate(out.CreateDT)
+	out.UpdateDT = normDate(out.UpdateDT)
+	return out, nil
+}
+
+func trimSpaceBytes(b []byte) []byte {
+	i := skipSpace(b, 0)
+	j := len(b)
+	for j > i && (b[j-1] == ' ' || b[j-1] == '\t' || b[j-1] == '\n' || b[j-1] == '\r') {
+		j--
+	}
+	return b[i:j]
+}
+
+// decodeFieldValue reads a custom field's value from valid JSON: a string, an array of
+// scalars, a number, a boolean or null.
+func decodeFieldValue(b []byte) (FieldValue, error) {
+	b = trimSpaceBytes(b)
+	if len(b) > 0 && b[0] == '[' {
+		list := []string{}
+		err := elements(b, func(val []byte) error {
+			s, err := scalarString(val)
+			if err != nil {
+				return fmt.Errorf("custom field value element: %w", err)
+			}
+			list = append(list, s)
+			return nil
+		})
+		if err != nil {
+			return FieldValue{}, err
+		}
+		return FieldValue{list: list, isList: true}, nil
+	}
+	s, err := scalarString(b)
+	if err != nil {
+		return FieldValue{}, fmt.Errorf("custom field value: %w", err)
+	}
+	return FieldValue{text: s}, nil
+}
+
+// decodeCustomField reads one {"key": ..., "value": ...} of valid JSON as encoding/json did:
+// the names match without regard to case, a null key is left alone, a null value is the empty
+// string, a null element is an empty field, and other members are ignored.
+func decodeCustomField(b []byte) (CustomField, error) {
+	var f CustomField
+	b = trimSpaceBytes(b)
+	if string(b) == "null" {
+		return f, nil
+	}
+	if len(b) == 0 || b[0] != '{' {
+		return f, fmt.Errorf("custom field: %w", errNotObject)
+	}
+	err := members(b, func(name string, val []byte) error {
+		switch {
+		case strings.EqualFold(name, "key"):
+			val = trimSpaceBytes(val)
+			if string(val) == "null" {
+				return nil
+			}
+			if len(val) == 0 || val[0] != '"' {
+				return fmt.Errorf("custom field key: not a string: %.40s", val)
+			}
+			k, err := unquote(val)
+			f.Key = k
+			return err
+		case strings.EqualFold(name, "value"): // null included: it is the empty string
+			v, err := decodeFieldValue(val)
+			f.Value = v
+			return err
+		}
+		return nil
+	})
+	return f, err
+}
+
+// isJSONNumber reports whether b is a number as JSON writes it.
+func isJSONNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(b)
+}
