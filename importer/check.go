@@ -70,9 +70,6 @@ func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Pro
 		return nil, append(bad, problems...)
 	}
 	rec, problems := c.binding.Record(row, cells)
-	if rec != nil && c.match != nil && c.match.Field == "uId" && rec.UID == 0 {
-		rec.Key = "" // mapping reads an empty int cell as "0"; no company has uId 0
-	}
 	if rec == nil || rec.Key == "" || c.match == nil {
 		return rec, problems
 	}
