@@ -10,14 +10,15 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // These tests run the client against the sandbox: the two were written independently from
 // API.md, so agreement here is evidence that both read it the same way.
 
-func newSandboxClient(t *testing.T, opts ...sandbox.Option) (*bangwo8.Client, *sandbox.TestServer) {
+func newSandboxClient(t *testing.T, opts ...sandboxtest.Option) (*bangwo8.Client, *sandboxtest.Server) {
 	t.Helper()
-	ts := sandbox.NewTestServer(t, opts...)
+	ts := sandboxtest.NewServer(t, opts...)
 	c, err := bangwo8.NewClient(ts.URL, bangwo8.WithBasicAuth(ts.Account, ts.Password))
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +126,7 @@ func TestClientAgainstSandboxErrors(t *testing.T) {
 
 func TestClientAgainstSandboxPagingAndSearch(t *testing.T) {
 	ctx := context.Background()
-	c, _ := newSandboxClient(t, sandbox.WithSeed(1234, 7))
+	c, _ := newSandboxClient(t, sandboxtest.WithSeed(1234, 7))
 
 	var n int
 	var last int64
@@ -186,7 +187,7 @@ func TestClientAgainstSandboxPagingAndSearch(t *testing.T) {
 func TestClientAgainstSandboxRateLimit(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, _ := newSandboxClient(t, sandbox.WithSeed(10, 1), sandbox.WithConfig(func(cfg *sandbox.Config) { cfg.Rate = 5 }))
+	c, _ := newSandboxClient(t, sandboxtest.WithSeed(10, 1), sandboxtest.WithConfig(func(cfg *sandbox.Config) { cfg.Rate = 5 }))
 	first, _, err := c.ListCompanies(ctx, &bangwo8.ListOptions{PerPage: 1})
 	if err != nil || len(first) != 1 {
 		t.Fatal(err)

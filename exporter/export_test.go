@@ -21,9 +21,10 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
-func newClient(t *testing.T, srv *sandbox.TestServer) *bangwo8.Client {
+func newClient(t *testing.T, srv *sandboxtest.Server) *bangwo8.Client {
 	t.Helper()
 	c, err := bangwo8.NewClient(srv.URL, bangwo8.WithBasicAuth(srv.Account, srv.Password))
 	if err != nil {
@@ -54,7 +55,7 @@ func csvIDs(t *testing.T, path string) []int64 {
 }
 
 func TestSheetSplit(t *testing.T) {
-	srv := sandbox.NewTestServer(t, sandbox.WithSeed(25, 3))
+	srv := sandboxtest.NewServer(t, sandboxtest.WithSeed(25, 3))
 	out := filepath.Join(t.TempDir(), "split.xlsx")
 	sum, err := Run(context.Background(), newClient(t, srv), Options{Out: out, SheetRows: 10, Filter: Filter{IncludeDeleted: true}, PerPage: 7, Concurrency: 2})
 	if err != nil {
@@ -106,7 +107,7 @@ func TestSheetSplit(t *testing.T) {
 // (they are asked for), and none that was deleted before the export began is missing.
 func TestExportWhileOthersWrite(t *testing.T) {
 	n := 600 // enough pages that writes land between them
-	srv := sandbox.NewTestServer(t, sandbox.WithSeed(n, 11), sandbox.WithConfig(func(c *sandbox.Config) {
+	srv := sandboxtest.NewServer(t, sandboxtest.WithSeed(n, 11), sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Latency = 2 * time.Millisecond
 	}))
 	client := newClient(t, srv)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
-	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 const assetMappingYAML = `version: 1
@@ -62,9 +62,9 @@ func companyFile(t *testing.T, dir string, rows ...[]string) string {
 	return writeAssetFile(t, dir, "in.csv", b.String())
 }
 
-func assetEnv(t *testing.T, pick string) (*sandbox.TestServer, *bangwo8.Client, *mapping.Mapping, string) {
+func assetEnv(t *testing.T, pick string) (*sandboxtest.Server, *bangwo8.Client, *mapping.Mapping, string) {
 	t.Helper()
-	srv := sandbox.NewTestServer(t, sandbox.WithFixtures([]byte(assetCompanies)))
+	srv := sandboxtest.NewServer(t, sandboxtest.WithFixtures([]byte(assetCompanies)))
 	client, err := bangwo8.NewClient(srv.URL, bangwo8.WithBasicAuth(srv.Account, srv.Password))
 	if err != nil {
 		t.Fatal(err)

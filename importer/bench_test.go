@@ -16,6 +16,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // Benchmarks of the figures README's Performance section quotes. They are heavy (a 400,000-row
@@ -126,7 +127,7 @@ func BenchmarkImport5000RateLimited(b *testing.B) {
 	writeCSV(b, in, manyRowsN(n), "utf8")
 	m := testMapping(b, "serviceaccount")
 	for b.Loop() {
-		ts, _, _ := newSandbox(b, sandbox.WithConfig(func(c *sandbox.Config) {
+		ts, _, _ := newSandbox(b, sandboxtest.WithConfig(func(c *sandbox.Config) {
 			c.Rate = 100
 			c.Latency = 30 * time.Millisecond
 		}))
@@ -188,7 +189,7 @@ func BenchmarkUpsertMostlyUnchanged(b *testing.B) {
 	writeCSV(b, in, rows, "utf8")
 	m := testMapping(b, "serviceaccount")
 	for b.Loop() {
-		_, c, cnt := newSandbox(b, sandbox.WithFixtures(fixtures))
+		_, c, cnt := newSandbox(b, sandboxtest.WithFixtures(fixtures))
 		sum, err := Import(context.Background(), c, in, m, Options{Concurrency: 4})
 		if err != nil || sum.Updated != n/10 || sum.Unchanged != n-n/10 {
 			b.Fatalf("%v %+v", err, sum)

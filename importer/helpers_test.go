@@ -17,6 +17,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // testMapping maps a few fields of every kind; match is the match key ("" for none).
@@ -79,13 +80,13 @@ func (c *counter) middleware(next http.Handler) http.Handler {
 	})
 }
 
-func newSandbox(t testing.TB, opts ...sandbox.Option) (*sandbox.TestServer, *bangwo8.Client, *counter) {
+func newSandbox(t testing.TB, opts ...sandboxtest.Option) (*sandboxtest.Server, *bangwo8.Client, *counter) {
 	t.Helper()
 	cnt := &counter{}
-	opts = append(opts, sandbox.WithConfig(func(c *sandbox.Config) {
+	opts = append(opts, sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Middleware = append([]func(http.Handler) http.Handler{cnt.middleware}, c.Middleware...)
 	}))
-	ts := sandbox.NewTestServer(t, opts...)
+	ts := sandboxtest.NewServer(t, opts...)
 	c, err := bangwo8.NewClient(ts.URL, bangwo8.WithBasicAuth(ts.Account, ts.Password))
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 func TestImportModesByEachKey(t *testing.T) {
@@ -88,7 +88,7 @@ func TestImportModesByEachKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, c, _ := newSandbox(t, sandbox.WithFixtures([]byte(fixtures)))
+			_, c, _ := newSandbox(t, sandboxtest.WithFixtures([]byte(fixtures)))
 			in := tempPath(t, "in.xlsx")
 			writeXLSX(t, in, "", strRows(append([][]string{testHeader}, tt.rows...)), false)
 			rep := tempPath(t, "report.csv")
@@ -125,7 +125,7 @@ func TestImportInvalidRowsWriteNothingUnlessSkipInvalid(t *testing.T) {
 	}
 	for _, skip := range []bool{false, true} {
 		t.Run(map[bool]string{false: "default", true: "skip-invalid"}[skip], func(t *testing.T) {
-			_, c, cnt := newSandbox(t, sandbox.WithFixtures([]byte(fixtures)))
+			_, c, cnt := newSandbox(t, sandboxtest.WithFixtures([]byte(fixtures)))
 			in := tempPath(t, "in.csv")
 			writeCSV(t, in, rows, "utf8")
 			rep := tempPath(t, "r.csv")

@@ -15,6 +15,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // manyRows returns n rows of new companies: 公司N with account acc-N.
@@ -60,7 +61,7 @@ func TestImportCancelledThenResumedCreatesNoDuplicates(t *testing.T) {
 		t.Run("match="+match, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			_, c, cnt := newSandbox(t, sandbox.WithConfig(func(cfg *sandbox.Config) {
+			_, c, cnt := newSandbox(t, sandboxtest.WithConfig(func(cfg *sandbox.Config) {
 				cfg.Latency = 5 * time.Millisecond
 				cfg.Middleware = append(cfg.Middleware, cancelAfter(15, cancel))
 			}))
@@ -173,7 +174,7 @@ func loseAnswers(n int64) func(http.Handler) http.Handler {
 func TestLostCreateAnswersAreLookedUpNotRepeated(t *testing.T) {
 	for _, match := range []string{"serviceaccount", ""} {
 		t.Run("match="+match, func(t *testing.T) {
-			_, c, cnt := newSandbox(t, sandbox.WithConfig(func(cfg *sandbox.Config) {
+			_, c, cnt := newSandbox(t, sandboxtest.WithConfig(func(cfg *sandbox.Config) {
 				cfg.Middleware = append(cfg.Middleware, loseAnswers(4))
 			}))
 			in := tempPath(t, "in.csv")
@@ -194,7 +195,7 @@ func TestLostCreateAnswersAreLookedUpNotRepeated(t *testing.T) {
 }
 
 func TestRateLimitedRunLosesNothing(t *testing.T) {
-	_, c0, cnt := newSandbox(t, sandbox.WithConfig(func(cfg *sandbox.Config) { cfg.Rate = 20 }))
+	_, c0, cnt := newSandbox(t, sandboxtest.WithConfig(func(cfg *sandbox.Config) { cfg.Rate = 20 }))
 	_ = c0
 	var got429 atomic.Int64
 	ts := c0.BaseURL()

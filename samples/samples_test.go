@@ -10,7 +10,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
-	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // TestSamplesImport proves every good sample validates with every mapping and imports into an
@@ -94,7 +94,7 @@ func TestSamplesEmbedded(t *testing.T) {
 
 func newClient(t *testing.T) *bangwo8.Client {
 	t.Helper()
-	srv := sandbox.NewTestServer(t)
+	srv := sandboxtest.NewServer(t)
 	c, err := bangwo8.NewClient(srv.URL, bangwo8.WithBasicAuth(srv.Account, srv.Password))
 	if err != nil {
 		t.Fatal(err)

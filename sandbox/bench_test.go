@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"path/filepath"
 	"testing"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 const benchCompanies = 100_000
@@ -16,7 +19,7 @@ const benchCompanies = 100_000
 func BenchmarkSeed(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
-		store, err := OpenStore(context.Background(), filepath.Join(b.TempDir(), "seed.db"))
+		store, err := sandbox.OpenStore(context.Background(), filepath.Join(b.TempDir(), "seed.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -32,7 +35,7 @@ func BenchmarkSeed(b *testing.B) {
 }
 
 // get fetches path and drains the answer, failing on anything but 200.
-func benchGet(b *testing.B, client *http.Client, ts *TestServer, path string) {
+func benchGet(b *testing.B, client *http.Client, ts *sandboxtest.Server, path string) {
 	req, _ := http.NewRequest("GET", ts.URL+path, nil)
 	req.SetBasicAuth(ts.Account, ts.Password)
 	resp, err := client.Do(req)
@@ -49,7 +52,7 @@ func benchGet(b *testing.B, client *http.Client, ts *TestServer, path string) {
 // BenchmarkListPage reads list pages over HTTP from a file store of 100,000 seeded companies,
 // walking every page in turn so deep offsets count as much as the first page.
 func BenchmarkListPage(b *testing.B) {
-	ts := NewTestServer(b, WithDB(filepath.Join(b.TempDir(), "list.db")), WithSeed(benchCompanies, 1))
+	ts := sandboxtest.NewServer(b, sandboxtest.WithDB(filepath.Join(b.TempDir(), "list.db")), sandboxtest.WithSeed(benchCompanies, 1))
 	client := &http.Client{}
 	for _, perPage := range []int{100, 1000} {
 		// deStat=1 in id order is what the exporter asks for; every page is visited in turn, so

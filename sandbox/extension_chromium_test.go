@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/extension"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // chromiumPath is Debian's chromium; scripts/chromium-extension.sh installs it and runs this
@@ -31,22 +34,19 @@ func TestExtensionPageInChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("headless Chromium test skipped: %s is absent (run scripts/chromium-extension.sh, which installs Debian's chromium)", chromiumPath)
 	}
-	ctx := context.Background()
-	store, err := OpenStore(ctx, "")
+	ts := sandboxtest.NewServer(t, sandboxtest.WithFixtures([]byte(assetFixtures)))
+	target, err := url.Parse(ts.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	if err := store.LoadFixtures(ctx, strings.NewReader(assetFixtures)); err != nil {
-		t.Fatal(err)
-	}
-	api := New(store, Config{Account: "agent", Password: "secret"})
+	front := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.Out.Host = r.In.Host // the page's links and form actions point back at the front
+		r.Out.SetBasicAuth(ts.Account, ts.Password)
+	}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/test/autopick", autoPick)
-	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.SetBasicAuth("agent", "secret")
-		api.ServeHTTP(w, r)
-	}))
+	mux.Handle("/", front)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
@@ -75,7 +75,7 @@ func TestExtensionPageInChromium(t *testing.T) {
 		t.Fatalf("the browser did not land on the confirmation:\n%s", dom)
 	}
 	// Chromium has exited, so the post was answered: the company holds the asset's values.
-	got := customOf(t, &TestServer{Store: store}, 1000001)
+	got := customOf(t, ts, 1000001)
 	if !mapsEqual(got, map[string]string{"company_note": "keep me", "company_model": "X200 Pro", "company_asset": "1"}) {
 		t.Fatalf("the pick did not update the company: %v", got)
 	}

@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"bytes"
@@ -13,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/bangwo8-etl/bangwo8-etl/extension"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // assetFixtures: two companies, a table of devices owned by companies and by a contact, and a
@@ -39,13 +42,13 @@ const assetFixtures = `{
 
 const pageCPara = "model:company_model,_id:company_asset"
 
-func newAssetServer(t *testing.T) *TestServer {
+func newAssetServer(t *testing.T) *sandboxtest.Server {
 	t.Helper()
-	return NewTestServer(t, WithFixtures([]byte(assetFixtures)))
+	return sandboxtest.NewServer(t, sandboxtest.WithFixtures([]byte(assetFixtures)))
 }
 
 // pageURL is the extension page with the given query parameters (name, value, ...).
-func pageURL(ts *TestServer, kv ...string) string {
+func pageURL(ts *sandboxtest.Server, kv ...string) string {
 	q := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		q.Set(kv[i], kv[i+1])
@@ -53,7 +56,7 @@ func pageURL(ts *TestServer, kv ...string) string {
 	return ts.URL + extension.PagePath + "?" + q.Encode()
 }
 
-func doPage(t *testing.T, ts *TestServer, method, u string, form url.Values, accept string) (int, string) {
+func doPage(t *testing.T, ts *sandboxtest.Server, method, u string, form url.Values, accept string) (int, string) {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -79,20 +82,20 @@ func doPage(t *testing.T, ts *TestServer, method, u string, form url.Values, acc
 	return resp.StatusCode, string(b)
 }
 
-func pageJSONOf(t *testing.T, ts *TestServer, kv ...string) pageJSON {
+func pageJSONOf(t *testing.T, ts *sandboxtest.Server, kv ...string) sandbox.PageJSON {
 	t.Helper()
 	status, body := doPage(t, ts, http.MethodGet, pageURL(ts, append(kv, "format", "json")...), nil, "")
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
 	}
-	var v pageJSON
+	var v sandbox.PageJSON
 	if err := json.Unmarshal([]byte(body), &v); err != nil {
 		t.Fatalf("%v: %s", err, body)
 	}
 	return v
 }
 
-func rowIDs(v pageJSON) []string {
+func rowIDs(v sandbox.PageJSON) []string {
 	var out []string
 	for _, r := range v.Rows {
 		out = append(out, r["_id"])
@@ -100,7 +103,7 @@ func rowIDs(v pageJSON) []string {
 	return out
 }
 
-func columnKeys(v pageJSON) []string {
+func columnKeys(v sandbox.PageJSON) []string {
 	var out []string
 	for _, c := range v.Columns {
 		out = append(out, c.Key)
@@ -254,7 +257,7 @@ func TestExtensionPagePick(t *testing.T) {
 	// JSON pick of another company.
 	u2 := pageURL(ts, "tableName", "devices", "cPara", pageCPara, "companyId", "1000002", "format", "json")
 	status, body = doPage(t, ts, http.MethodPost, u2, url.Values{"pick": {"4"}}, "")
-	var pj pickJSON
+	var pj sandbox.PickJSON
 	if status != 200 || json.Unmarshal([]byte(body), &pj) != nil || pj.UID != 1000002 || len(pj.Assigned) != 2 || pj.Assigned[0].Value != "Z9" {
 		t.Fatalf("%d %s", status, body)
 	}
@@ -263,7 +266,7 @@ func TestExtensionPagePick(t *testing.T) {
 	}
 }
 
-func customOf(t *testing.T, ts *TestServer, uid int64) map[string]string {
+func customOf(t *testing.T, ts *sandboxtest.Server, uid int64) map[string]string {
 	t.Helper()
 	raw, err := ts.Store.CompanyJSON(context.Background(), uid)
 	if err != nil {
@@ -311,7 +314,7 @@ func TestAssetFixturesRefused(t *testing.T) {
 		{`{"asset_tables": {"id": 1}}`, "asset_tables must be a list"},
 	}
 	for _, tt := range tests {
-		store, err := OpenStore(context.Background(), "")
+		store, err := sandbox.OpenStore(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +330,7 @@ func TestAssetFixturesTwiceAndPersisted(t *testing.T) {
 	path := t.TempDir() + "/s.db"
 	ctx := context.Background()
 	for range 2 {
-		store, err := OpenStore(ctx, path)
+		store, err := sandbox.OpenStore(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -336,7 +339,7 @@ func TestAssetFixturesTwiceAndPersisted(t *testing.T) {
 		}
 		store.Close()
 	}
-	store, err := OpenStore(ctx, path)
+	store, err := sandbox.OpenStore(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,26 +352,4 @@ func TestAssetFixturesTwiceAndPersisted(t *testing.T) {
 	if err != nil || len(rows) != 5 || rows[4]["_id"] != "5" || rows[1]["owner"] != "10000011" {
 		t.Fatalf("%v %v", rows, err)
 	}
-}
-
-// FuzzParseAssetTables: fixtures' asset tables are stored or refused, never a panic.
-func FuzzParseAssetTables(f *testing.F) {
-	f.Add(`[{"id": 7, "name": "d", "fields": [{"key": "m"}], "rows": [{"_id": 1, "m": 2}, {"m": "x"}]}]`)
-	f.Add(`[{"id": 1, "name": "a", "rows": [{"_id": "1"}, {"_id": 1}]}]`)
-	f.Add(`null`)
-	f.Fuzz(func(t *testing.T, raw string) {
-		assets, err := parseAssetTables(json.RawMessage(raw))
-		if err != nil {
-			return
-		}
-		for _, pt := range assets {
-			ids := map[string]bool{}
-			for _, r := range pt.rows {
-				if ids[r["_id"]] || r["_id"] == "" {
-					t.Fatalf("table %s: _id %q twice or empty", pt.table.Name, r["_id"])
-				}
-				ids[r["_id"]] = true
-			}
-		}
-	})
 }

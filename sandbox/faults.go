@@ -255,11 +255,7 @@ func (fi *FaultInjector) Middleware(next http.Handler) http.Handler {
 		kind, slow := fi.draw()
 		if slow {
 			fi.slow.Add(1)
-			t := time.NewTimer(fi.faults.SlowFor)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
+			if !waitOrStop(r, fi.faults.SlowFor) {
 				return // the client gave up; nothing was done
 			}
 		}

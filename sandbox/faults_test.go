@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"context"
@@ -6,26 +6,29 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 func TestParseFaults(t *testing.T) {
 	tests := []struct {
 		spec string
-		want Faults
+		want sandbox.Faults
 	}{
-		{"", Faults{}},
+		{"", sandbox.Faults{}},
 		{"error500=0.1,ratelimit429=0.05,lost-response=0.03,reset=0.02",
-			Faults{Error500: 0.1, RateLimit429: 0.05, LostResponse: 0.03, Reset: 0.02}},
-		{" slow=0.5:200ms , error500=1e-1 ", Faults{Slow: 0.5, SlowFor: 200 * time.Millisecond, Error500: 0.1}},
-		{"reset=1", Faults{Reset: 1}},
-		{"error500=0,", Faults{}},
+			sandbox.Faults{Error500: 0.1, RateLimit429: 0.05, LostResponse: 0.03, Reset: 0.02}},
+		{" slow=0.5:200ms , error500=1e-1 ", sandbox.Faults{Slow: 0.5, SlowFor: 200 * time.Millisecond, Error500: 0.1}},
+		{"reset=1", sandbox.Faults{Reset: 1}},
+		{"error500=0,", sandbox.Faults{}},
 	}
 	for _, tt := range tests {
-		got, err := ParseFaults(tt.spec)
+		got, err := sandbox.ParseFaults(tt.spec)
 		if err != nil || got != tt.want {
 			t.Errorf("ParseFaults(%q) = %+v, %v; want %+v", tt.spec, got, err, tt.want)
 		}
-		if again, err := ParseFaults(got.String()); err != nil || again != got {
+		if again, err := sandbox.ParseFaults(got.String()); err != nil || again != got {
 			t.Errorf("ParseFaults(%q.String() = %q) = %+v, %v", tt.spec, got.String(), again, err)
 		}
 	}
@@ -46,69 +49,22 @@ func TestParseFaultsErrorsNameTheItem(t *testing.T) {
 		{"error500=0.6,reset=0.5", "add up to 1.1"},
 	}
 	for _, tt := range tests {
-		_, err := ParseFaults(tt.spec)
+		_, err := sandbox.ParseFaults(tt.spec)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("ParseFaults(%q) error %v, want it to contain %q", tt.spec, err, tt.want)
 		}
 	}
 }
 
-// TestFaultDrawsAreReproducible checks that a seed fixes the faults of every request, and
-// that their frequencies follow the probabilities.
-func TestFaultDrawsAreReproducible(t *testing.T) {
-	f := Faults{Error500: 0.1, RateLimit429: 0.05, LostResponse: 0.05, Reset: 0.03, Slow: 0.2, SlowFor: time.Millisecond, Seed: 42}
-	sequence := func(f Faults) []fault {
-		fi := NewFaultInjector(f)
-		out := make([]fault, 10000)
-		for i := range out {
-			kind, slow := fi.draw()
-			out[i] = kind
-			if slow {
-				out[i] += 100
-			}
-		}
-		return out
-	}
-	a, b := sequence(f), sequence(f)
-	count := map[fault]int{}
-	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("request %d: %v then %v with the same seed", i, a[i], b[i])
-		}
-		count[a[i]%100]++
-		if a[i] >= 100 {
-			count[-1]++
-		}
-	}
-	want := map[fault]float64{faultError500: 0.1, faultRateLimit429: 0.05, faultLostResponse: 0.05, faultReset: 0.03, -1: 0.2}
-	for k, p := range want {
-		// 10,000 draws: the standard deviation is at most 40; 5 of them is generous.
-		if got := count[k]; float64(got) < p*10000-200 || float64(got) > p*10000+200 {
-			t.Errorf("fault %d drawn %d times in 10000, want about %v", k, got, p*10000)
-		}
-	}
-	f.Seed = 43
-	c := sequence(f)
-	same := 0
-	for i := range a {
-		if a[i] == c[i] {
-			same++
-		}
-	}
-	if same == len(a) {
-		t.Error("another seed drew the same faults")
-	}
-}
-
 // faultServer serves the fixtures with every request getting f.
-func faultServer(t *testing.T, f Faults) (*TestServer, *FaultInjector) {
+func faultServer(t *testing.T, f sandbox.Faults) (*sandboxtest.Server, *sandbox.FaultInjector) {
 	t.Helper()
-	fi := NewFaultInjector(f)
-	ts := newFixtureServer(t, WithConfig(func(c *Config) { c.Middleware = append(c.Middleware, fi.Middleware) }))
+	fi := sandbox.NewFaultInjector(f)
+	ts := newFixtureServer(t, sandboxtest.WithConfig(func(c *sandbox.Config) { c.Middleware = append(c.Middleware, fi.Middleware) }))
 	return ts, fi
 }
 
-func countCompanies(t *testing.T, ts *TestServer) int {
+func countCompanies(t *testing.T, ts *sandboxtest.Server) int {
 	t.Helper()
 	n, err := ts.Store.Count(context.Background(), true)
 	if err != nil {
@@ -118,7 +74,7 @@ func countCompanies(t *testing.T, ts *TestServer) int {
 }
 
 // post sends a create and returns the answer's status, or the transport error.
-func post(t *testing.T, ts *TestServer, account string) (int, http.Header, error) {
+func post(t *testing.T, ts *sandboxtest.Server, account string) (int, http.Header, error) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/companies.json",
 		strings.NewReader(`{"company":{"companyName":"故障测试","serviceaccount":"`+account+`"}}`))
@@ -135,16 +91,16 @@ func post(t *testing.T, ts *TestServer, account string) (int, http.Header, error
 func TestFaultKindsOverHTTP(t *testing.T) {
 	tests := []struct {
 		name       string
-		faults     Faults
+		faults     sandbox.Faults
 		wantStatus int  // 0: no answer at all
 		committed  bool // the create is in the store afterwards
-		counted    func(FaultCounts) int64
+		counted    func(sandbox.FaultCounts) int64
 	}{
-		{"error500", Faults{Error500: 1}, http.StatusInternalServerError, false, func(c FaultCounts) int64 { return c.Error500 }},
-		{"ratelimit429", Faults{RateLimit429: 1, RetryAfter: 2 * time.Second}, http.StatusTooManyRequests, false, func(c FaultCounts) int64 { return c.RateLimit429 }},
-		{"lost-response", Faults{LostResponse: 1}, 0, true, func(c FaultCounts) int64 { return c.LostResponse }},
-		{"reset", Faults{Reset: 1}, 0, false, func(c FaultCounts) int64 { return c.Reset }},
-		{"none", Faults{}, http.StatusOK, true, func(c FaultCounts) int64 { return c.Requests - c.Injected() }},
+		{"error500", sandbox.Faults{Error500: 1}, http.StatusInternalServerError, false, func(c sandbox.FaultCounts) int64 { return c.Error500 }},
+		{"ratelimit429", sandbox.Faults{RateLimit429: 1, RetryAfter: 2 * time.Second}, http.StatusTooManyRequests, false, func(c sandbox.FaultCounts) int64 { return c.RateLimit429 }},
+		{"lost-response", sandbox.Faults{LostResponse: 1}, 0, true, func(c sandbox.FaultCounts) int64 { return c.LostResponse }},
+		{"reset", sandbox.Faults{Reset: 1}, 0, false, func(c sandbox.FaultCounts) int64 { return c.Reset }},
+		{"none", sandbox.Faults{}, http.StatusOK, true, func(c sandbox.FaultCounts) int64 { return c.Requests - c.Injected() }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,16 +132,16 @@ func TestFaultKindsOverHTTP(t *testing.T) {
 }
 
 func TestFaultsSpareUnauthenticatedCalls(t *testing.T) {
-	ts, fi := faultServer(t, Faults{Reset: 1})
+	ts, fi := faultServer(t, sandbox.Faults{Reset: 1})
 	r := callAs(t, ts, ts.Account, "wrong", http.MethodGet, "/api/v1/companies.json", nil)
-	r.apiErr(t, http.StatusUnauthorized, CodeUnauthorized)
+	r.apiErr(t, http.StatusUnauthorized, sandbox.CodeUnauthorized)
 	if c := fi.Counts(); c.Requests != 0 {
 		t.Errorf("counts %v: a call with wrong credentials reached the faults", c)
 	}
 }
 
 func TestSlowFaultDelaysTheAnswer(t *testing.T) {
-	ts, fi := faultServer(t, Faults{Slow: 1, SlowFor: 150 * time.Millisecond})
+	ts, fi := faultServer(t, sandbox.Faults{Slow: 1, SlowFor: 150 * time.Millisecond})
 	start := time.Now()
 	call(t, ts, http.MethodGet, "/api/v1/companies/11.json", nil).wantStatus(t, http.StatusOK)
 	if elapsed := time.Since(start); elapsed < 150*time.Millisecond {
@@ -204,9 +160,9 @@ func FuzzParseFaults(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
-		got, err := ParseFaults(spec)
+		got, err := sandbox.ParseFaults(spec)
 		if err != nil {
-			if got != (Faults{}) {
+			if got != (sandbox.Faults{}) {
 				t.Errorf("error %v with non-zero faults %+v", err, got)
 			}
 			return
@@ -214,7 +170,7 @@ func FuzzParseFaults(f *testing.F) {
 		if err := got.Validate(); err != nil {
 			t.Errorf("parsed %+v is invalid: %v", got, err)
 		}
-		again, err := ParseFaults(got.String())
+		again, err := sandbox.ParseFaults(got.String())
 		if err != nil || again != got {
 			t.Errorf("round trip of %q: %+v, %v; want %+v", got.String(), again, err, got)
 		}

@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"bytes"
@@ -9,10 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // fixedNow is the clock of the tests: 2024-05-06 07:08:09 in China.
-var fixedNow = time.Date(2024, 5, 6, 7, 8, 9, 0, chinaTime)
+var fixedNow = time.Date(2024, 5, 6, 7, 8, 9, 0, sandbox.ChinaTime)
 
 // fixture returns testdata/companies.json.
 func fixture(t testing.TB) []byte {
@@ -25,12 +28,12 @@ func fixture(t testing.TB) []byte {
 }
 
 // newFixtureServer serves the fixture companies with the fixed clock.
-func newFixtureServer(t testing.TB, opts ...Option) *TestServer {
+func newFixtureServer(t testing.TB, opts ...sandboxtest.Option) *sandboxtest.Server {
 	t.Helper()
-	opts = append([]Option{WithFixtures(fixture(t)), WithConfig(func(c *Config) {
+	opts = append([]sandboxtest.Option{sandboxtest.WithFixtures(fixture(t)), sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Now = func() time.Time { return fixedNow }
 	})}, opts...)
-	return NewTestServer(t, opts...)
+	return sandboxtest.NewServer(t, opts...)
 }
 
 // response is an answer read whole.
@@ -41,12 +44,12 @@ type response struct {
 }
 
 // call sends an authenticated request; body is sent as it is when a string, else as JSON.
-func call(t testing.TB, ts *TestServer, method, path string, body any) response {
+func call(t testing.TB, ts *sandboxtest.Server, method, path string, body any) response {
 	t.Helper()
 	return callAs(t, ts, ts.Account, ts.Password, method, path, body)
 }
 
-func callAs(t testing.TB, ts *TestServer, account, password, method, path string, body any) response {
+func callAs(t testing.TB, ts *sandboxtest.Server, account, password, method, path string, body any) response {
 	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -100,10 +103,10 @@ func (r response) decode(t testing.TB, v any) {
 }
 
 // apiErr decodes an error body and checks its code.
-func (r response) apiErr(t testing.TB, status int, code string) apiError {
+func (r response) apiErr(t testing.TB, status int, code string) sandbox.APIError {
 	t.Helper()
 	r.wantStatus(t, status)
-	var e apiError
+	var e sandbox.APIError
 	r.decode(t, &e)
 	if e.Code != code || e.Description == "" {
 		t.Fatalf("error body %s, want code %s and a description", r.body, code)
@@ -155,7 +158,7 @@ func uids(cs []company) []int64 {
 }
 
 // listUIDs lists the ids a GET of path answers.
-func listUIDs(t testing.TB, ts *TestServer, path string) []int64 {
+func listUIDs(t testing.TB, ts *sandboxtest.Server, path string) []int64 {
 	t.Helper()
 	return uids(call(t, ts, "GET", path, nil).companies(t))
 }

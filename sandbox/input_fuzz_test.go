@@ -53,7 +53,7 @@ func FuzzWriteBody(f *testing.F) {
 	if err := store.LoadFixtures(ctx, strings.NewReader(`{"companies":[{"uId":1,"companyName":"原"}]}`)); err != nil {
 		f.Fatal(err)
 	}
-	h := New(store, Config{Account: "a", Password: "p"})
+	h := newHandler(store, Config{Account: "a", Password: "p"})
 	f.Fuzz(func(t *testing.T, body []byte, update bool) {
 		method, path := http.MethodPost, "/api/v1/companies.json"
 		if update {

@@ -1,10 +1,13 @@
-package sandbox
+package sandbox_test
 
 import (
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 func TestListFiltersOrdersAndDeStat(t *testing.T) {
@@ -59,15 +62,15 @@ func TestListPagePastTheEndIsAnEmptyArray(t *testing.T) {
 }
 
 func TestListDefaultPerPageIs100(t *testing.T) {
-	ts := NewTestServer(t, WithSeed(150, 1))
+	ts := sandboxtest.NewServer(t, sandboxtest.WithSeed(150, 1))
 	page1 := listUIDs(t, ts, "/api/v1/companies.json?deStat=1")
 	page2 := listUIDs(t, ts, "/api/v1/companies.json?deStat=1&page=2")
 	if len(page1) != 100 || len(page2) != 50 {
 		t.Fatalf("pages of %d and %d, want 100 and 50", len(page1), len(page2))
 	}
 	all := append(page1, page2...)
-	if !slices.IsSorted(all) || all[0] != firstUID+1 || all[149] != firstUID+150 {
-		t.Errorf("ids not ascending from %d: first %d last %d", firstUID+1, all[0], all[149])
+	if !slices.IsSorted(all) || all[0] != sandbox.FirstUID+1 || all[149] != sandbox.FirstUID+150 {
+		t.Errorf("ids not ascending from %d: first %d last %d", sandbox.FirstUID+1, all[0], all[149])
 	}
 }
 
@@ -78,21 +81,21 @@ func TestListBadParameters(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"per_page=abc", 400, CodeInvalidParameter},
-		{"per_page=0", 400, CodeInvalidParameter},
-		{"per_page=-5", 400, CodeInvalidParameter},
-		{"page=0", 400, CodeInvalidParameter},
-		{"page=x", 400, CodeInvalidParameter},
-		{"created_order=up", 400, CodeInvalidParameter},
-		{"updated_order=DESC", 400, CodeInvalidParameter},
-		{"deStat=2", 400, CodeInvalidParameter},
-		{"created_start=2021-13-01", 400, CodeInvalidParameter},
-		{"created_end=2021/03/01", 400, CodeInvalidParameter},
-		{"updated_start=2021-02-30", 400, CodeInvalidParameter},
-		{"updated_end=yesterday", 400, CodeInvalidParameter},
-		{"per_page=5001", 500, CodeInternalError},
-		{"per_page=10000", 500, CodeInternalError},
-		{"page=99999999999999", 400, CodeInvalidParameter},
+		{"per_page=abc", 400, sandbox.CodeInvalidParameter},
+		{"per_page=0", 400, sandbox.CodeInvalidParameter},
+		{"per_page=-5", 400, sandbox.CodeInvalidParameter},
+		{"page=0", 400, sandbox.CodeInvalidParameter},
+		{"page=x", 400, sandbox.CodeInvalidParameter},
+		{"created_order=up", 400, sandbox.CodeInvalidParameter},
+		{"updated_order=DESC", 400, sandbox.CodeInvalidParameter},
+		{"deStat=2", 400, sandbox.CodeInvalidParameter},
+		{"created_start=2021-13-01", 400, sandbox.CodeInvalidParameter},
+		{"created_end=2021/03/01", 400, sandbox.CodeInvalidParameter},
+		{"updated_start=2021-02-30", 400, sandbox.CodeInvalidParameter},
+		{"updated_end=yesterday", 400, sandbox.CodeInvalidParameter},
+		{"per_page=5001", 500, sandbox.CodeInternalError},
+		{"per_page=10000", 500, sandbox.CodeInternalError},
+		{"page=99999999999999", 400, sandbox.CodeInvalidParameter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -111,7 +114,7 @@ func TestShowOneAndShowMany(t *testing.T) {
 	if c := call(t, ts, "GET", "/api/v1/companies/14.json", nil).wantStatus(t, 200).company(t); c["status"] != 2.0 {
 		t.Errorf("company 14 status %v, want 2", c["status"])
 	}
-	call(t, ts, "GET", "/api/v1/companies/999.json", nil).apiErr(t, 404, CodeRecordNotFound)
+	call(t, ts, "GET", "/api/v1/companies/999.json", nil).apiErr(t, 404, sandbox.CodeRecordNotFound)
 
 	tests := []struct {
 		ids  string
@@ -131,7 +134,7 @@ func TestShowOneAndShowMany(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "?ids=", "?ids=1,a", "?ids=1,,2", "?ids=-3"} {
-		call(t, ts, "GET", "/api/v1/companies/show_many.json"+bad, nil).apiErr(t, 400, CodeInvalidParameter)
+		call(t, ts, "GET", "/api/v1/companies/show_many.json"+bad, nil).apiErr(t, 400, sandbox.CodeInvalidParameter)
 	}
 }
 
@@ -139,7 +142,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	ts := newFixtureServer(t)
 	for _, path := range []string{"/", "/api/v1/companies", "/api/v1/companies/abc.json", "/api/v1/companies/0.json",
 		"/api/v1/companies/11", "/api/v1/contacts.json", "/api/v1/companies/11/x.json"} {
-		call(t, ts, "GET", path, nil).apiErr(t, 404, CodeInvalidEndpoint)
+		call(t, ts, "GET", path, nil).apiErr(t, 404, sandbox.CodeInvalidEndpoint)
 	}
 	tests := []struct{ method, path, allow string }{
 		{"DELETE", "/api/v1/companies/11.json", "GET, PUT"},
@@ -150,7 +153,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := call(t, ts, tt.method, tt.path, nil)
-		r.apiErr(t, http.StatusMethodNotAllowed, CodeMethodNotAllowed)
+		r.apiErr(t, http.StatusMethodNotAllowed, sandbox.CodeMethodNotAllowed)
 		if got := r.header.Get("Allow"); got != tt.allow {
 			t.Errorf("%s %s: Allow %q, want %q", tt.method, tt.path, got, tt.allow)
 		}
@@ -158,7 +161,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
-	ts := newFixtureServer(t, WithConfig(func(c *Config) { c.Account, c.Password = "agent@example.com", "pässwörd-秘密" }))
+	ts := newFixtureServer(t, sandboxtest.WithConfig(func(c *sandbox.Config) { c.Account, c.Password = "agent@example.com", "pässwörd-秘密" }))
 	tests := []struct{ name, account, password string }{
 		{"none", "", ""},
 		{"wrong password", "agent@example.com", "guess"},
@@ -169,7 +172,7 @@ func TestAuthentication(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, path := range []string{"/api/v1/companies.json", "/api/v1/companies/11.json", "/nowhere"} {
 				r := callAs(t, ts, tt.account, tt.password, "GET", path, nil)
-				r.apiErr(t, http.StatusUnauthorized, CodeUnauthorized)
+				r.apiErr(t, http.StatusUnauthorized, sandbox.CodeUnauthorized)
 				if r.header.Get("WWW-Authenticate") == "" {
 					t.Error("no WWW-Authenticate header")
 				}

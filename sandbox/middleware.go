@@ -12,9 +12,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// BasicAuth refuses, with 401 and a JSON error, every request without the given credentials.
+// basicAuth refuses, with 401 and a JSON error, every request without the given credentials.
 // The comparison takes the same time whatever the guess, and the password is never echoed.
-func BasicAuth(account, password string) func(http.Handler) http.Handler {
+func basicAuth(account, password string) func(http.Handler) http.Handler {
 	wantAccount := sha256.Sum256([]byte(account))
 	wantPassword := sha256.Sum256([]byte(password))
 	return func(next http.Handler) http.Handler {
@@ -38,9 +38,9 @@ func BasicAuth(account, password string) func(http.Handler) http.Handler {
 	}
 }
 
-// RateLimit lets rps requests per second through, from all clients together, with a burst of
+// rateLimit lets rps requests per second through, from all clients together, with a burst of
 // one second's worth; beyond it answers 429 with Retry-After in whole seconds (at least 1).
-func RateLimit(rps float64) func(http.Handler) http.Handler {
+func rateLimit(rps float64) func(http.Handler) http.Handler {
 	limiter := rate.NewLimiter(rate.Limit(rps), max(1, int(math.Ceil(rps))))
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,17 +59,13 @@ func RateLimit(rps float64) func(http.Handler) http.Handler {
 	}
 }
 
-// Latency waits d before handing the request on; a request whose client gives up meanwhile
-// is dropped without an answer.
-func Latency(d time.Duration) func(http.Handler) http.Handler {
+// latency waits d before handing the request on, or less when the server begins to stop; a
+// request whose client gives up meanwhile is dropped without an answer.
+func latency(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
+			if waitOrStop(r, d) {
 				next.ServeHTTP(w, r)
-			case <-r.Context().Done():
 			}
 		})
 	}

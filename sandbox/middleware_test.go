@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"context"
@@ -7,10 +7,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
-	ts := newFixtureServer(t, WithConfig(func(c *Config) { c.Rate = 2 }))
+	ts := newFixtureServer(t, sandboxtest.WithConfig(func(c *sandbox.Config) { c.Rate = 2 }))
 	// The burst is one second's worth: two calls pass at once, the third does not.
 	got := map[int]int{}
 	var limited response
@@ -24,7 +27,7 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	if got[200] < 2 || got[429] == 0 {
 		t.Fatalf("statuses %v, want 2 passes then 429s", got)
 	}
-	limited.apiErr(t, http.StatusTooManyRequests, CodeTooManyRequests)
+	limited.apiErr(t, http.StatusTooManyRequests, sandbox.CodeTooManyRequests)
 	secs, err := strconv.Atoi(limited.header.Get("Retry-After"))
 	if err != nil || secs < 1 {
 		t.Errorf("Retry-After %q, want whole seconds, at least 1", limited.header.Get("Retry-After"))
@@ -43,7 +46,7 @@ func TestLatencyDelaysAndRespectsCancellation(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}
-	ts := newFixtureServer(t, WithConfig(func(c *Config) {
+	ts := newFixtureServer(t, sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Latency = 200 * time.Millisecond
 		c.Middleware = append(c.Middleware, count)
 	}))
@@ -80,7 +83,7 @@ func TestMiddlewareOrderAndBaseURL(t *testing.T) {
 			})
 		}
 	}
-	ts := newFixtureServer(t, WithConfig(func(c *Config) {
+	ts := newFixtureServer(t, sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Middleware = []func(http.Handler) http.Handler{mark("outer"), mark("inner")}
 		c.BaseURL = "https://www.bangwo8.com/"
 	}))

@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"net/http"
@@ -6,21 +6,24 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // searchUIDs runs a search with the query and extra parameters and returns the page.
-func searchPageOf(t testing.TB, ts *TestServer, query, extra string) searchPage {
+func searchPageOf(t testing.TB, ts *sandboxtest.Server, query, extra string) sandbox.SearchPage {
 	t.Helper()
 	path := "/api/v1/companies/search.json?query=" + url.QueryEscape(query)
 	if extra != "" {
 		path += "&" + extra
 	}
-	var p searchPage
+	var p sandbox.SearchPage
 	call(t, ts, "GET", path, nil).wantStatus(t, http.StatusOK).decode(t, &p)
 	return p
 }
 
-func hitUIDs(p searchPage) []int64 {
+func hitUIDs(p sandbox.SearchPage) []int64 {
 	out := []int64{}
 	for _, r := range p.Results {
 		out = append(out, r.UID)
@@ -101,7 +104,7 @@ func TestSearchShortFormAndPaging(t *testing.T) {
 		t.Fatalf("page 1: %+v", p)
 	}
 	first := p.Results[0]
-	want := searchResult{UID: 15, CompanyName: "成都132贸易有限公司", CreateDT: "2020-01-01 10:00:00",
+	want := sandbox.SearchResult{UID: 15, CompanyName: "成都132贸易有限公司", CreateDT: "2020-01-01 10:00:00",
 		UpdateDT: "2022-01-01 10:00:00", URL: ts.URL + "/api/v1/companies/15.json"}
 	if first != want {
 		t.Errorf("short form %+v, want %+v", first, want)
@@ -118,12 +121,12 @@ func TestSearchShortFormAndPaging(t *testing.T) {
 	// the query (Chinese, percent-encoded) and the sort.
 	var seen []int64
 	next := ts.URL + "/api/v1/companies/search.json?query=" + url.QueryEscape("有限公司") + "&sort_order=asc&per_page=2"
-	var last searchPage
+	var last sandbox.SearchPage
 	for pages := 0; next != ""; pages++ {
 		if pages > 5 || !strings.HasPrefix(next, ts.URL+"/api/v1/companies/search.json?") {
 			t.Fatalf("bad next_page %q", next)
 		}
-		var pg searchPage
+		var pg sandbox.SearchPage
 		call(t, ts, "GET", strings.TrimPrefix(next, ts.URL), nil).wantStatus(t, 200).decode(t, &pg)
 		seen = append(seen, hitUIDs(pg)...)
 		next, last = "", pg
@@ -165,12 +168,12 @@ func TestSearchBadParameters(t *testing.T) {
 		"query=a&per_page=x", "query=a&page=0", "query=a&deStat=3",
 	} {
 		t.Run(q, func(t *testing.T) {
-			call(t, ts, "GET", "/api/v1/companies/search.json?"+q, nil).apiErr(t, http.StatusBadRequest, CodeInvalidParameter)
+			call(t, ts, "GET", "/api/v1/companies/search.json?"+q, nil).apiErr(t, http.StatusBadRequest, sandbox.CodeInvalidParameter)
 		})
 	}
-	e := call(t, ts, "GET", "/api/v1/companies/search.json?query="+url.QueryEscape("金万维 createDT>2021-13-01"), nil).apiErr(t, 400, CodeInvalidParameter)
+	e := call(t, ts, "GET", "/api/v1/companies/search.json?query="+url.QueryEscape("金万维 createDT>2021-13-01"), nil).apiErr(t, 400, sandbox.CodeInvalidParameter)
 	if !strings.Contains(e.Description, "createDT>2021-13-01") {
 		t.Errorf("description %q does not name the term", e.Description)
 	}
-	call(t, ts, "GET", "/api/v1/companies/search.json?query=a&per_page=5001", nil).apiErr(t, 500, CodeInternalError)
+	call(t, ts, "GET", "/api/v1/companies/search.json?query=a&per_page=5001", nil).apiErr(t, 500, sandbox.CodeInternalError)
 }

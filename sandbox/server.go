@@ -26,7 +26,7 @@ type Config struct {
 	// answer 429 with Retry-After; 0 is unlimited. The burst is one second's worth.
 	Rate float64
 
-	// Latency is added before every answer.
+	// Latency is added before every answer; a server that begins to stop cuts it short.
 	Latency time.Duration
 
 	// Middleware wraps the API handler, inside authentication: the first is the outermost.
@@ -37,9 +37,9 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// New returns the API over store as a handler chain, outermost first: latency, rate limit,
-// authentication, cfg.Middleware, the API.
-func New(store *Store, cfg Config) http.Handler {
+// newHandler returns the API over store as a handler chain, outermost first: latency, rate
+// limit, authentication, cfg.Middleware, the API.
+func newHandler(store *Store, cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -51,12 +51,12 @@ func New(store *Store, cfg Config) http.Handler {
 	for i := len(cfg.Middleware) - 1; i >= 0; i-- {
 		h = cfg.Middleware[i](h)
 	}
-	h = BasicAuth(cfg.Account, cfg.Password)(h)
+	h = basicAuth(cfg.Account, cfg.Password)(h)
 	if cfg.Rate > 0 {
-		h = RateLimit(cfg.Rate)(h)
+		h = rateLimit(cfg.Rate)(h)
 	}
 	if cfg.Latency > 0 {
-		h = Latency(cfg.Latency)(h)
+		h = latency(cfg.Latency)(h)
 	}
 	return h
 }

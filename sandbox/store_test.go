@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"context"
@@ -10,18 +10,21 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 func TestDataPersistsAcrossReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sandbox.db")
 	var created company
 	t.Run("write", func(t *testing.T) {
-		ts := NewTestServer(t, WithDB(path), WithFixtures(fixture(t)))
+		ts := sandboxtest.NewServer(t, sandboxtest.WithDB(path), sandboxtest.WithFixtures(fixture(t)))
 		created = call(t, ts, "POST", "/api/v1/companies.json", `{"company": {"companyName": "重开后还在有限公司"}}`).wantStatus(t, 200).company(t)
 		call(t, ts, "PUT", "/api/v1/companies/12.json", `{"company": {"status": 2, "address": "上海市浦东新区"}}`).wantStatus(t, 200)
 	})
 	t.Run("read", func(t *testing.T) {
-		ts := NewTestServer(t, WithDB(path))
+		ts := sandboxtest.NewServer(t, sandboxtest.WithDB(path))
 		got := call(t, ts, "GET", "/api/v1/companies/17.json", nil).wantStatus(t, 200).company(t)
 		delete(got, "url") // a new server, a new port
 		delete(created, "url")
@@ -87,7 +90,7 @@ func TestFixtureErrorsNameTheCompany(t *testing.T) {
 		{`{"companies": [null]}`, "companies[0] is not an object"},
 	}
 	for _, tt := range tests {
-		store, err := OpenStore(context.Background(), "")
+		store, err := sandbox.OpenStore(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,9 +108,9 @@ func TestFixtureErrorsNameTheCompany(t *testing.T) {
 // seededDocs seeds n companies from seed into a fresh store and returns their documents.
 func seededDocs(t *testing.T, n int, seed int64) []string {
 	t.Helper()
-	ts := NewTestServer(t, WithSeed(n, seed))
+	ts := sandboxtest.NewServer(t, sandboxtest.WithSeed(n, seed))
 	var docs []string
-	for id := int64(firstUID + 1); id <= firstUID+int64(n); id++ {
+	for id := int64(sandbox.FirstUID + 1); id <= sandbox.FirstUID+int64(n); id++ {
 		raw, err := ts.Store.CompanyJSON(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)
@@ -130,7 +133,7 @@ func TestSeedIsDeterministicAndRealistic(t *testing.T) {
 	shapes := map[string]bool{}
 	deleted := 0
 	for _, doc := range a {
-		var r record
+		var r sandbox.Record
 		if err := json.Unmarshal([]byte(doc), &r); err != nil {
 			t.Fatal(err)
 		}
@@ -141,13 +144,13 @@ func TestSeedIsDeterministicAndRealistic(t *testing.T) {
 		if !strings.HasSuffix(r.CompanyName, "公司") || r.Province == "" || r.City == "" {
 			t.Errorf("unrealistic company %s", doc)
 		}
-		if !strings.HasPrefix(r.Address, regionFull(r.Province)+r.City) {
+		if !strings.HasPrefix(r.Address, sandbox.RegionFull(r.Province)+r.City) {
 			t.Errorf("address %q does not match %s/%s", r.Address, r.Province, r.City)
 		}
 		if r.CreateDT > r.UpdateDT || r.CreateDT < "2015" || r.CreateDT > "2025" {
 			t.Errorf("dates %s .. %s", r.CreateDT, r.UpdateDT)
 		}
-		if r.Status == statusDeleted {
+		if r.Status == sandbox.StatusDeleted {
 			deleted++
 		}
 		for _, f := range r.CustomFields {
@@ -183,17 +186,8 @@ func TestSeedIsDeterministicAndRealistic(t *testing.T) {
 	}
 }
 
-func regionFull(province string) string {
-	for _, r := range regions {
-		if r.province == province {
-			return r.full
-		}
-	}
-	return "?"
-}
-
 func TestSeededCompaniesServeEveryEndpoint(t *testing.T) {
-	ts := NewTestServer(t, WithSeed(300, 7))
+	ts := sandboxtest.NewServer(t, sandboxtest.WithSeed(300, 7))
 	all := call(t, ts, "GET", "/api/v1/companies.json?deStat=1&per_page=1000", nil).companies(t)
 	if len(all) != 300 {
 		t.Fatalf("%d companies, want 300", len(all))
@@ -216,7 +210,7 @@ func TestSeededCompaniesServeEveryEndpoint(t *testing.T) {
 func jsonNumber(n int64) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestConcurrentWritesAndReadsOnAFileStore(t *testing.T) {
-	ts := NewTestServer(t, WithDB(filepath.Join(t.TempDir(), "c.db")), WithFixtures(fixture(t)))
+	ts := sandboxtest.NewServer(t, sandboxtest.WithDB(filepath.Join(t.TempDir(), "c.db")), sandboxtest.WithFixtures(fixture(t)))
 	const workers, each = 4, 15
 	ids := make(chan int64, workers*each)
 	errs := make(chan string, workers*each*2)

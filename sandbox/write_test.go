@@ -1,4 +1,4 @@
-package sandbox
+package sandbox_test
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 func TestCreate(t *testing.T) {
@@ -108,7 +111,7 @@ func TestCreateAndUpdateRefuseBadCompanies(t *testing.T) {
 				path = "/api/v1/companies/11.json"
 			}
 			t.Run(method+" "+tt.name, func(t *testing.T) {
-				e := call(t, ts, method, path, tt.body).apiErr(t, http.StatusUnprocessableEntity, CodeRecordInvalid)
+				e := call(t, ts, method, path, tt.body).apiErr(t, http.StatusUnprocessableEntity, sandbox.CodeRecordInvalid)
 				for _, f := range tt.fields {
 					if len(e.Details[f]) == 0 {
 						t.Errorf("details %v do not name %s", e.Details, f)
@@ -120,7 +123,7 @@ func TestCreateAndUpdateRefuseBadCompanies(t *testing.T) {
 			})
 		}
 	}
-	call(t, ts, "POST", "/api/v1/companies.json", `{"company": {"address": "x"}}`).apiErr(t, 422, CodeRecordInvalid)
+	call(t, ts, "POST", "/api/v1/companies.json", `{"company": {"address": "x"}}`).apiErr(t, 422, sandbox.CodeRecordInvalid)
 	if n, _ := ts.Store.Count(context.Background(), true); n != 6 {
 		t.Errorf("%d companies after refused creates, want 6", n)
 	}
@@ -133,14 +136,14 @@ func TestMalformedBodies(t *testing.T) {
 	ts := newFixtureServer(t)
 	for _, body := range []string{``, `{`, `{"company": }`, `[]`, `{"company": "x"}`, `{"company": null}`, `{"companyName": "a"}`, `{"company": [{"companyName": "a"}]}`} {
 		for _, target := range [][2]string{{"POST", "/api/v1/companies.json"}, {"PUT", "/api/v1/companies/11.json"}} {
-			call(t, ts, target[0], target[1], body).apiErr(t, http.StatusBadRequest, CodeInvalidJSON)
+			call(t, ts, target[0], target[1], body).apiErr(t, http.StatusBadRequest, sandbox.CodeInvalidJSON)
 		}
 	}
 }
 
 func TestUpdateChangesOnlyTheGivenFields(t *testing.T) {
 	now := fixedNow
-	ts := newFixtureServer(t, WithConfig(func(c *Config) { c.Now = func() time.Time { return now } }))
+	ts := newFixtureServer(t, sandboxtest.WithConfig(func(c *sandbox.Config) { c.Now = func() time.Time { return now } }))
 	before := call(t, ts, "GET", "/api/v1/companies/11.json", nil).wantStatus(t, 200).company(t)
 	now = time.Date(2024, 7, 1, 23, 30, 0, 0, time.UTC) // 2024-07-02 07:30:00 in China
 	body := `{"company": {"companyName": "北京金万维科技有限公司（新）", "service_groupid": "344124,344214,344217",
@@ -171,7 +174,7 @@ func TestUpdateChangesOnlyTheGivenFields(t *testing.T) {
 	if got := listUIDs(t, ts, "/api/v1/companies.json?updated_start=2024-07-02"); !slices.Equal(got, []int64{11}) {
 		t.Errorf("updated_start after PUT: %v", got)
 	}
-	call(t, ts, "PUT", "/api/v1/companies/999.json", `{"company": {"companyName": "x"}}`).apiErr(t, 404, CodeRecordNotFound)
+	call(t, ts, "PUT", "/api/v1/companies/999.json", `{"company": {"companyName": "x"}}`).apiErr(t, 404, sandbox.CodeRecordNotFound)
 }
 
 func TestSoftDelete(t *testing.T) {
@@ -183,7 +186,7 @@ func TestSoftDelete(t *testing.T) {
 	if got := listUIDs(t, ts, "/api/v1/companies.json?deStat=1"); !slices.Equal(got, []int64{11, 12, 13, 14, 15, 16}) {
 		t.Errorf("list deStat=1 after delete: %v", got)
 	}
-	var s searchPage
+	var s sandbox.SearchPage
 	call(t, ts, "GET", "/api/v1/companies/search.json?query=华信", nil).wantStatus(t, 200).decode(t, &s)
 	if s.Count != 0 {
 		t.Errorf("search finds a deleted company: %+v", s)

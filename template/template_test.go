@@ -15,7 +15,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
-	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 func sampleMapping(t *testing.T) *mapping.Mapping {
@@ -254,7 +254,7 @@ func TestFilledTemplateImports(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := sandbox.NewTestServer(t)
+	srv := sandboxtest.NewServer(t)
 	api, err := bangwo8.NewClient(srv.URL, bangwo8.WithBasicAuth(srv.Account, srv.Password))
 	if err != nil {
 		t.Fatal(err)

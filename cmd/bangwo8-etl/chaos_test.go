@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // chaosLong runs the chaos tests at the size of the issue: 2,000 rows, three kills
@@ -80,8 +81,8 @@ func (c chaosCase) verify(t *testing.T, e *importEnv) (duplicates, lost int) {
 
 // switchableFaults injects fi's faults while on is set, so that a test can check the end
 // state without faults.
-func switchableFaults(fi *sandbox.FaultInjector, on *atomic.Bool) sandbox.Option {
-	return sandbox.WithConfig(func(c *sandbox.Config) {
+func switchableFaults(fi *sandbox.FaultInjector, on *atomic.Bool) sandboxtest.Option {
+	return sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Middleware = append(c.Middleware, func(next http.Handler) http.Handler {
 			faulty := fi.Middleware(next)
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +151,7 @@ func TestChaosImport(t *testing.T) {
 	fi := sandbox.NewFaultInjector(mustFaults(t, chaosFaults, 5))
 	var on atomic.Bool
 	on.Store(true)
-	e := newImportEnv(t, sandbox.WithFixtures(c.fixtures), switchableFaults(fi, &on))
+	e := newImportEnv(t, sandboxtest.WithFixtures(c.fixtures), switchableFaults(fi, &on))
 	in := e.csvFile("in.csv", "utf8", c.input...)
 	journal := e.path("journal.jsonl")
 	retries := 0
@@ -208,7 +209,7 @@ func TestChaosImportKilledAndResumed(t *testing.T) {
 	fi := sandbox.NewFaultInjector(mustFaults(t, chaosFaults, 11))
 	var on atomic.Bool
 	on.Store(true)
-	e := newImportEnv(t, sandbox.WithFixtures(c.fixtures), switchableFaults(fi, &on))
+	e := newImportEnv(t, sandboxtest.WithFixtures(c.fixtures), switchableFaults(fi, &on))
 	in := e.csvFile("in.csv", "utf8", c.input...)
 	journal := e.path("journal.jsonl")
 	command := func(stderr io.Writer) *exec.Cmd {
@@ -281,7 +282,7 @@ func TestChaosExport(t *testing.T) {
 	fi := sandbox.NewFaultInjector(mustFaults(t, chaosFaults, 7))
 	var on atomic.Bool
 	on.Store(true)
-	e := newExportEnv(t, sandbox.WithSeed(n, 3), switchableFaults(fi, &on))
+	e := newExportEnv(t, sandboxtest.WithSeed(n, 3), switchableFaults(fi, &on))
 	out := e.path("all.csv")
 	stderr := e.export("--out", out, "--per-page", "5", "--include-deleted", "--rps", "500", "--burst", "20",
 		"--concurrency", "4", "--log-format", "json")
@@ -315,7 +316,7 @@ func TestRPSAboveServerRateSettles(t *testing.T) {
 	if *chaosLong {
 		rows = 3000
 	}
-	e := newImportEnv(t, sandbox.WithConfig(func(c *sandbox.Config) { c.Rate = 50 }))
+	e := newImportEnv(t, sandboxtest.WithConfig(func(c *sandbox.Config) { c.Rate = 50 }))
 	var input [][]string
 	for i := 1; i <= rows; i++ {
 		input = append(input, []string{fmt.Sprintf("限速公司%04d", i), fmt.Sprintf("rate-%04d", i), "", "", ""})
@@ -395,7 +396,7 @@ func TestSandboxCommandFaults(t *testing.T) {
 // value is a usage error.
 func TestRetriesFlag(t *testing.T) {
 	var failing atomic.Int64
-	e := newExportEnv(t, sandbox.WithSeed(5, 1), sandbox.WithConfig(func(c *sandbox.Config) {
+	e := newExportEnv(t, sandboxtest.WithSeed(5, 1), sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Middleware = append(c.Middleware, func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if failing.Add(-1) >= 0 {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -101,9 +100,16 @@ func runDemo(ctx context.Context, a *app, l lang.Lang, dir string) error {
 	if err != nil {
 		return err
 	}
-	defer stop()
 	d.story.sandbox(url, d.path(demoDB))
+	if err := errors.Join(d.walk(ctx, companies, broken, m), stop()); err != nil {
+		return err
+	}
+	d.story.end(time.Since(start))
+	return nil
+}
 
+// walk runs the demo's steps against its sandbox.
+func (d *demo) walk(ctx context.Context, companies, broken string, m *mapping.Mapping) error {
 	if err := d.importSamples(ctx, companies, m); err != nil {
 		return err
 	}
@@ -113,17 +119,13 @@ func runDemo(ctx context.Context, a *app, l lang.Lang, dir string) error {
 	if err := d.changeAndExport(ctx, m); err != nil {
 		return err
 	}
-	if err := d.validateBroken(ctx, broken, m); err != nil {
-		return err
-	}
-	d.story.end(time.Since(start))
-	return nil
+	return d.validateBroken(ctx, broken, m)
 }
 
 // startSandbox serves a sandbox stored in the demo's directory on a free loopback port. The
 // password is made up for this run: the sandbox is reachable only from this machine and lives
-// as long as the demo.
-func (d *demo) startSandbox(ctx context.Context) (url string, stop func(), err error) {
+// as long as the demo. stop stops the server and closes the store.
+func (d *demo) startSandbox(ctx context.Context) (url string, stop func() error, err error) {
 	store, err := sandbox.OpenStore(ctx, d.path(demoDB))
 	if err != nil {
 		return "", nil, fmt.Errorf("demo sandbox: %w", err)
@@ -133,25 +135,26 @@ func (d *demo) startSandbox(ctx context.Context) (url string, stop func(), err e
 		store.Close()
 		return "", nil, fmt.Errorf("demo sandbox: %w", err)
 	}
+	url = "http://" + ln.Addr().String()
 	const account = "demo"
 	password := rand.Text()
-	srv := &http.Server{
-		Handler:           sandbox.New(store, sandbox.Config{Account: account, Password: password}),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	go srv.Serve(ln)
-	url = "http://" + ln.Addr().String()
-	d.client, err = bangwo8.NewClient(url, bangwo8.WithBasicAuth(account, password))
-	if err != nil {
-		srv.Close()
+	if d.client, err = bangwo8.NewClient(url, bangwo8.WithBasicAuth(account, password)); err != nil {
+		ln.Close()
 		store.Close()
 		return "", nil, fmt.Errorf("demo client: %w", err)
 	}
-	return url, func() {
-		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(shutdown)
-		store.Close()
+	serveCtx, cancel := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() {
+		served <- sandbox.Serve(serveCtx, ln, store, sandbox.Config{Account: account, Password: password})
+	}()
+	return url, func() error {
+		cancel()
+		err := <-served
+		if closeErr := store.Close(); closeErr != nil {
+			err = errors.Join(err, fmt.Errorf("demo sandbox: %w", closeErr))
+		}
+		return err
 	}, nil
 }
 

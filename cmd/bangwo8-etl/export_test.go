@@ -19,6 +19,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // exportFixtures are companies of every shape: custom fields of each kind, a formula-looking
@@ -41,13 +42,13 @@ const exportFixtures = `{"companies": [
 // exportEnv runs the command in-process against srv.
 type exportEnv struct {
 	t   *testing.T
-	srv *sandbox.TestServer
+	srv *sandboxtest.Server
 	dir string
 }
 
-func newExportEnv(t *testing.T, opts ...sandbox.Option) *exportEnv {
+func newExportEnv(t *testing.T, opts ...sandboxtest.Option) *exportEnv {
 	t.Helper()
-	return &exportEnv{t: t, srv: sandbox.NewTestServer(t, opts...), dir: t.TempDir()}
+	return &exportEnv{t: t, srv: sandboxtest.NewServer(t, opts...), dir: t.TempDir()}
 }
 
 func (e *exportEnv) getenv(k string) string {
@@ -162,7 +163,7 @@ func (tb table) cell(id, header string) string {
 }
 
 func TestExportXLSXDefaultColumns(t *testing.T) {
-	e := newExportEnv(t, sandbox.WithFixtures([]byte(exportFixtures)))
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
 	out := e.path("c.xlsx")
 	e.export("--out", out)
 
@@ -260,7 +261,7 @@ func TestExportXLSXDefaultColumns(t *testing.T) {
 }
 
 func TestExportCSVEncodings(t *testing.T) {
-	e := newExportEnv(t, sandbox.WithFixtures([]byte(exportFixtures)))
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
 
 	bom := e.path("bom.csv")
 	e.export("--out", bom)
@@ -293,7 +294,7 @@ func TestExportCSVEncodings(t *testing.T) {
 }
 
 func TestExportGBKRefusesWhatItCannotEncode(t *testing.T) {
-	e := newExportEnv(t, sandbox.WithFixtures([]byte(`{"companies": [{"uId": 1, "companyName": "笑脸😀公司"}]}`)))
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(`{"companies": [{"uId": 1, "companyName": "笑脸😀公司"}]}`)))
 	out := e.path("gbk.csv")
 	code, stderr := e.run(context.Background(), "export", "--out", out, "--encoding", "gbk")
 	if code != exitFailed || !strings.Contains(stderr, "GBK") || !strings.Contains(stderr, "column C") {
@@ -312,7 +313,7 @@ func assertNoFiles(t *testing.T, dir string) {
 }
 
 func TestExportFilters(t *testing.T) {
-	e := newExportEnv(t, sandbox.WithFixtures([]byte(exportFixtures)))
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
 	for _, c := range []struct {
 		name string
 		args []string
@@ -355,7 +356,7 @@ func TestExportFilters(t *testing.T) {
 }
 
 func TestExportIDsNotFoundWarns(t *testing.T) {
-	e := newExportEnv(t, sandbox.WithFixtures([]byte(exportFixtures)))
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
 	out := e.path("ids.csv")
 	stderr := e.export("--out", out, "--ids", "1,999,998")
 	if !strings.Contains(stderr, "companies not found") || !strings.Contains(stderr, "999") {
@@ -367,7 +368,7 @@ func TestExportIDsNotFoundWarns(t *testing.T) {
 }
 
 func TestExportWithMapping(t *testing.T) {
-	e := newExportEnv(t, sandbox.WithFixtures([]byte(exportFixtures)))
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
 	m := e.path("m.yaml")
 	os.WriteFile(m, []byte(`version: 1
 match: uId
@@ -408,7 +409,7 @@ columns:
 }
 
 func TestExportSummaryJSON(t *testing.T) {
-	e := newExportEnv(t, sandbox.WithFixtures([]byte(exportFixtures)))
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
 	out := e.path("s.xlsx")
 	stderr := e.export("--out", out, "--log-format", "json")
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
@@ -449,7 +450,7 @@ func TestExportUsageErrors(t *testing.T) {
 
 func TestExportInterruptedLeavesNothing(t *testing.T) {
 	// Every call takes 30ms; the context ends while pages are still coming.
-	e := newExportEnv(t, sandbox.WithSeed(300, 1), sandbox.WithConfig(func(c *sandbox.Config) { c.Latency = 30 * time.Millisecond }))
+	e := newExportEnv(t, sandboxtest.WithSeed(300, 1), sandboxtest.WithConfig(func(c *sandbox.Config) { c.Latency = 30 * time.Millisecond }))
 	for _, name := range []string{"i.xlsx", "i.csv"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 		code, stderr := e.run(ctx, "export", "--out", e.path(name), "--per-page", "10", "--no-progress")
@@ -464,7 +465,7 @@ func TestExportInterruptedLeavesNothing(t *testing.T) {
 func TestExportMultiSheet(t *testing.T) {
 	// The sheet row limit is an exporter option; the command always uses Excel's. Through the
 	// command, check that a large export fits one sheet; the split is tested in exporter.
-	e := newExportEnv(t, sandbox.WithSeed(120, 7))
+	e := newExportEnv(t, sandboxtest.WithSeed(120, 7))
 	out := e.path("one.xlsx")
 	e.export("--out", out, "--per-page", "50")
 	sheets, rows := readXLSX(t, out)
@@ -480,7 +481,7 @@ func TestExportIncremental(t *testing.T) {
 	clock := time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC)
 	tick := func() time.Time { clock = clock.Add(time.Second); return clock }
 	var mu = make(chan struct{}, 1)
-	e := newExportEnv(t, sandbox.WithFixtures([]byte(exportFixtures)), sandbox.WithConfig(func(c *sandbox.Config) {
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)), sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Now = func() time.Time { mu <- struct{}{}; defer func() { <-mu }(); return tick() }
 	}))
 	ctx := context.Background()
@@ -559,7 +560,7 @@ func TestExportBinary(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	srv := sandbox.NewTestServer(t, sandbox.WithFixtures([]byte(exportFixtures)))
+	srv := sandboxtest.NewServer(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
 	out := filepath.Join(dir, "b.xlsx")
 	cmd := exec.Command(bin, "export", "--out", out, "--base-url", srv.URL, "--account", srv.Account, "--concurrency", "2")
 	cmd.Env = append(os.Environ(), "BANGWO8_PASSWORD="+srv.Password)

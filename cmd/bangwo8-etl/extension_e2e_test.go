@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
-	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // backfillMappingYAML fills two text fields from the asset in use that the company owns.
@@ -63,7 +63,7 @@ func backfillCase(companies int) (in, assets string, wantModel map[int64]string,
 
 // backfillRun is one backfill case against a seeded sandbox.
 type backfillRun struct {
-	srv                    *sandbox.TestServer
+	srv                    *sandboxtest.Server
 	companies              int
 	mapping, input, assets string
 	wantModel, wantID      map[int64]string
@@ -71,7 +71,7 @@ type backfillRun struct {
 
 func newBackfillRun(t *testing.T, companies int) *backfillRun {
 	t.Helper()
-	b := &backfillRun{srv: sandbox.NewTestServer(t, sandbox.WithSeed(companies, 7)), companies: companies}
+	b := &backfillRun{srv: sandboxtest.NewServer(t, sandboxtest.WithSeed(companies, 7)), companies: companies}
 	in, assets, wantModel, wantID := backfillCase(companies)
 	if n := strings.Count(assets, "\n") - 1; n != 5*companies {
 		t.Fatalf("%d asset rows", n)

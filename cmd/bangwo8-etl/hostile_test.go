@@ -18,7 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // The hostile corpus: spreadsheets and mapping files that are broken, malicious or merely
@@ -139,7 +139,7 @@ func TestHostileInput(t *testing.T) {
 		}
 		tested++
 		t.Run(c.file, func(t *testing.T) {
-			e := newImportEnv(t, sandbox.WithFixtures([]byte(importFixtures)))
+			e := newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)))
 			before, err := e.srv.Store.Count(context.Background(), true)
 			if err != nil {
 				t.Fatal(err)

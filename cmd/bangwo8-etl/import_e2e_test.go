@@ -16,6 +16,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // TestImportBinaryKilledAndResumed kills the real binary in the middle of a create run and
@@ -28,7 +29,7 @@ func TestImportBinaryKilledAndResumed(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	e := newImportEnv(t, sandbox.WithConfig(func(c *sandbox.Config) { c.Latency = 20 * time.Millisecond }))
+	e := newImportEnv(t, sandboxtest.WithConfig(func(c *sandbox.Config) { c.Latency = 20 * time.Millisecond }))
 	const n = 60
 	var rows [][]string
 	for i := 1; i <= n; i++ {
@@ -97,7 +98,7 @@ func TestImportRoundTrip(t *testing.T) {
  {"uId": 12, "companyName": "广州华信网络有限公司", "serviceaccount": "hx", "serveNote": "=1+1",
   "custom_fields": [{"key": "field_2", "value": "重要"}, {"key": "field_3", "value": "否"}]}
 ]}`
-	e := newImportEnv(t, sandbox.WithFixtures([]byte(fixtures)))
+	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(fixtures)))
 	samples := filepath.Join("..", "..", "samples", "mapping.yaml")
 	first := e.path("first.xlsx")
 	if code, _, stderr := e.run(context.Background(), "export", "--out", first, "--mapping", samples); code != exitOK {

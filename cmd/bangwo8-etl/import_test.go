@@ -17,6 +17,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // importMappingYAML matches by serviceaccount; the password column has a length rule so that
@@ -52,7 +53,7 @@ const importFixtures = `{"companies": [
 // importEnv runs validate and import in-process against a sandbox that counts writes.
 type importEnv struct {
 	t          *testing.T
-	srv        *sandbox.TestServer
+	srv        *sandboxtest.Server
 	dir        string
 	posts      atomic.Int64
 	puts       atomic.Int64
@@ -60,13 +61,13 @@ type importEnv struct {
 	mappingPth string
 }
 
-func newImportEnv(t *testing.T, opts ...sandbox.Option) *importEnv {
+func newImportEnv(t *testing.T, opts ...sandboxtest.Option) *importEnv {
 	t.Helper()
 	e := &importEnv{t: t, dir: t.TempDir()}
-	opts = append(opts, sandbox.WithConfig(func(c *sandbox.Config) {
+	opts = append(opts, sandboxtest.WithConfig(func(c *sandbox.Config) {
 		c.Middleware = append([]func(http.Handler) http.Handler{e.count}, c.Middleware...)
 	}))
-	e.srv = sandbox.NewTestServer(t, opts...)
+	e.srv = sandboxtest.NewServer(t, opts...)
 	var err error
 	e.client, err = bangwo8.NewClient(e.srv.URL, bangwo8.WithBasicAuth(e.srv.Account, e.srv.Password))
 	if err != nil {
@@ -165,7 +166,7 @@ func readReportCSV(t *testing.T, path string) [][]string {
 }
 
 func TestImportCommandUpsert(t *testing.T) {
-	e := newImportEnv(t, sandbox.WithFixtures([]byte(importFixtures)))
+	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)))
 	in := e.csvFile("in.csv", "utf8",
 		[]string{"甲公司", "acc-1", "2017/1/1", "10", ""},            // unchanged
 		[]string{"乙公司新名", "acc-2", "", "", ""},                    // update name (date and charge cleared: already empty)
@@ -298,7 +299,7 @@ func TestImportCommandBadRowsWriteNothing(t *testing.T) {
 }
 
 func TestImportCommandDryRun(t *testing.T) {
-	e := newImportEnv(t, sandbox.WithFixtures([]byte(importFixtures)))
+	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)))
 	in := e.csvFile("in.csv", "utf8",
 		[]string{"甲公司", "acc-1", "2017-01-01", "10.0", ""},
 		[]string{"乙公司", "acc-2", "2019-09-09", "5", ""},

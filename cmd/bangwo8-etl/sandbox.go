@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"time"
 
@@ -153,37 +151,22 @@ func runSandbox(ctx context.Context, a *app, o sandboxOptions) error {
 		cfg.Middleware = append(cfg.Middleware, faults.Middleware)
 		log.Warn("sandbox injects faults", "faults", o.faults.String(), "fault_seed", o.faults.Seed)
 	}
-	srv := &http.Server{
-		Handler:           sandbox.New(store, cfg),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
 	url := "http://" + ln.Addr().String()
 	// The first line of stdout, which scripts and tests read to find the port.
 	fmt.Fprintf(a.streams.Out, "sandbox listening on %s\n", url)
 	log.Info("sandbox serving", "url", url, "db", o.db, "account", o.account, "companies", n,
 		"rate", o.rate, "latency", o.latency)
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fmt.Errorf("serving %s: %w", url, err)
-	case <-ctx.Done():
+	// Serve returns once ctx (SIGINT or SIGTERM) has stopped it.
+	if err := sandbox.Serve(ctx, ln, store, cfg); err != nil {
+		return err
 	}
 	if faults != nil {
 		c := faults.Counts()
 		log.Info("sandbox faults injected", "requests", c.Requests, "error500", c.Error500,
 			"ratelimit429", c.RateLimit429, "lost_response", c.LostResponse, "reset", c.Reset, "slow", c.Slow)
 	}
-	log.Info("sandbox stopping")
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("stopping the sandbox: %w", err)
-	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serving %s: %w", url, err)
-	}
+	log.Info("sandbox stopped")
 	return store.Close()
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // knownPassword is the password of the secrets test; it must show up nowhere.
@@ -23,8 +24,8 @@ const knownPassword = "Kn0wn-Pa55-7f3q"
 // --password-file) and looks for the password, and for the Basic auth token made of it, in
 // every output stream, every file written (workbooks unpacked), and every error.
 func TestPasswordAppearsNowhere(t *testing.T) {
-	e := newImportEnv(t, sandbox.WithFixtures([]byte(importFixtures)),
-		sandbox.WithConfig(func(c *sandbox.Config) { c.Password = knownPassword }))
+	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)),
+		sandboxtest.WithConfig(func(c *sandbox.Config) { c.Password = knownPassword }))
 	if e.srv.Password != knownPassword {
 		t.Fatal("the sandbox does not use the known password")
 	}
