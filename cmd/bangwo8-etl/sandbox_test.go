@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -133,5 +134,59 @@ func TestSandboxUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d mentioning %q", code, errOut.String(), exitUsage, tt.want)
 			}
 		})
+	}
+}
+
+// TestSandboxStopsPromptlyWithARequestInFlight: SIGINT (here the cancelled context that
+// main's signal.NotifyContext gives) stops the sandbox at once even while a request waits out
+// --latency, and that request still gets its answer.
+func TestSandboxStopsPromptlyWithARequestInFlight(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	stderr := &lockedBuffer{}
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(ctx, []string{"sandbox", "--listen", ":0", "--db", ":memory:", "--account", "test", "--password", "pw",
+			"--seed-companies", "3", "--latency", "1m"}, &IOStreams{In: strings.NewReader(""), Out: pw, Err: stderr}, envOf(nil))
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), "sandbox listening on ")
+	if !ok {
+		cancel()
+		t.Fatalf("first line %q (%v); stderr %s", line, err, stderr.String())
+	}
+
+	written := make(chan struct{})
+	status := make(chan int, 1)
+	go func() {
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(written) }}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", url+"/api/v1/companies.json", nil)
+		req.SetBasicAuth("test", "pw")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("the request in flight: %v", err)
+			status <- 0
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	<-written
+	time.Sleep(20 * time.Millisecond) // the sandbox reads the request and starts the wait
+	start := time.Now()
+	cancel()
+	select {
+	case code := <-exited:
+		if code != exitOK || time.Since(start) > 2*time.Second {
+			t.Fatalf("exit %d after %v; stderr %s", code, time.Since(start), stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the sandbox did not stop 10 s after the signal; stderr %s", stderr.String())
+	}
+	if got := <-status; got != http.StatusOK {
+		t.Errorf("the request in flight got %d, want its answer", got)
 	}
 }
