@@ -14,7 +14,8 @@ import (
 )
 
 // These tests run the client against the sandbox: the two were written independently from
-// API.md, so agreement here is evidence that both read it the same way.
+// the vendor's documentation of the API, so agreement here is evidence that both read it the
+// same way.
 
 func newSandboxClient(t *testing.T, opts ...sandboxtest.Option) (*bangwo8.Client, *sandboxtest.Server) {
 	t.Helper()

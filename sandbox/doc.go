@@ -1,7 +1,15 @@
-// Package sandbox is a faithful, persistent implementation of Bangwo8's company API
-// (spec/API.md), served over HTTP and stored in SQLite. Every test, demo and rehearsal of the
-// project runs against it, so it follows the vendor text closely and is the independent
-// reference: it shares no code with the bangwo8 client package.
+// Package sandbox is a faithful, persistent implementation of Bangwo8's company API, served
+// over HTTP and stored in SQLite: the endpoints, parameters, defaults and rules of the vendor's
+// documentation of its company data interface and company external extension. Every test,
+// demo and rehearsal of the project runs against it, since the real service cannot be reached
+// from the machines the project is built on. Serve serves it; package sandboxtest starts one
+// for a test.
+//
+// It is the oracle the client is tested against, so it follows the vendor text on its own:
+// it spells the company's fields, reads bodies and encodes answers itself, and takes none of
+// that from the bangwo8 client package. What it shares is package extension, the one
+// implementation of the extension's rules (parameters, filter, cPara targets), so that its
+// extension page, the checker and the import backfill cannot disagree.
 //
 // Choices the vendor text leaves open, made here:
 //   - Integers (uId, supportId, userGroup, status) are answered as JSON numbers; requests may

@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes, as DESIGN.md promises them to scripts.
+// Exit codes, a promise to scripts: after 1 the same run may be tried again later; 2 needs a
+// person to act first (bad flags, a wrong password, an unknown host, a journal or state of
+// another server, a lock held by another run); 3 names the rows to fix in the report.
 const (
 	exitOK      = 0 // all done
 	exitFailed  = 1 // failed; the report says how far it got
