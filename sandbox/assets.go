@@ -13,8 +13,8 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/extension"
 )
 
-// ErrNoAssetTable is returned for an asset table the store does not hold.
-var ErrNoAssetTable = errors.New("asset table not found")
+// errNoAssetTable is returned for an asset table the store does not hold.
+var errNoAssetTable = errors.New("asset table not found")
 
 // assetSchema keeps asset tables apart from companies: one row per table with its fields, one
 // row per asset with its owner in columns (indexed, for the owner filter) and its field
@@ -45,22 +45,22 @@ func ensureAssetSchema(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// AssetTable is an asset table (资产表) of the customer archive.
-type AssetTable struct {
+// assetTable is an asset table (资产表) of the customer archive.
+type assetTable struct {
 	ID     int64        `json:"id"`
 	Name   string       `json:"name"`  // the unique key (the extension's tableName)
 	Title  string       `json:"title"` // shown to people
-	Fields []AssetField `json:"fields"`
+	Fields []assetField `json:"fields"`
 }
 
-// AssetField is one column of an asset table.
-type AssetField struct {
+// assetField is one column of an asset table.
+type assetField struct {
 	Key   string `json:"key"`
 	Title string `json:"title"`
 }
 
 // keys returns the table's field keys in order.
-func (t AssetTable) keys() []string {
+func (t assetTable) keys() []string {
 	out := make([]string, len(t.Fields))
 	for i, f := range t.Fields {
 		out[i] = f.Key
@@ -69,7 +69,7 @@ func (t AssetTable) keys() []string {
 }
 
 // title returns the title of field key (the key itself when it has none).
-func (t AssetTable) title(key string) string {
+func (t assetTable) title(key string) string {
 	if key == extension.IDField {
 		return "ID"
 	}
@@ -83,7 +83,7 @@ func (t AssetTable) title(key string) string {
 
 // assetFixture is an asset table as fixtures give it, rows included.
 type assetFixture struct {
-	AssetTable
+	assetTable
 	Rows []map[string]json.RawMessage `json:"rows"`
 }
 
@@ -91,7 +91,7 @@ type assetFixture struct {
 type parsedAssets []parsedTable
 
 type parsedTable struct {
-	table AssetTable
+	table assetTable
 	rows  []extension.Row
 }
 
@@ -128,9 +128,9 @@ func parseAssetTables(raw json.RawMessage) (parsedAssets, error) {
 			}
 			known[f.Key] = true
 		}
-		pt := parsedTable{table: t.AssetTable, rows: make([]extension.Row, 0, len(t.Rows))}
+		pt := parsedTable{table: t.assetTable, rows: make([]extension.Row, 0, len(t.Rows))}
 		if pt.table.Fields == nil {
-			pt.table.Fields = []AssetField{}
+			pt.table.Fields = []assetField{}
 		}
 		rowIDs := map[string]bool{}
 		var next int64 = 1
@@ -217,18 +217,18 @@ func insertAssets(ctx context.Context, tx *sql.Tx, assets parsedAssets) error {
 	return nil
 }
 
-// ResolveAssetTable finds the table the extension means: by tableName when it is given
+// resolveAssetTable finds the table the extension means: by tableName when it is given
 // (tableName wins over tableId, as the vendor says), else by tableId.
-func (s *Store) ResolveAssetTable(ctx context.Context, id int64, name string) (AssetTable, error) {
+func (s *Store) resolveAssetTable(ctx context.Context, id int64, name string) (assetTable, error) {
 	q, arg, what := "SELECT id, name, title, fields FROM asset_tables WHERE id = ?", any(id), fmt.Sprintf("id %d", id)
 	if name != "" {
 		q, arg, what = "SELECT id, name, title, fields FROM asset_tables WHERE name = ?", name, fmt.Sprintf("name %q", name)
 	}
-	var t AssetTable
+	var t assetTable
 	var fields string
 	err := s.read.QueryRowContext(ctx, q, arg).Scan(&t.ID, &t.Name, &t.Title, &fields)
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, fmt.Errorf("asset table with %s: %w", what, ErrNoAssetTable)
+		return t, fmt.Errorf("asset table with %s: %w", what, errNoAssetTable)
 	}
 	if err == nil {
 		err = json.Unmarshal([]byte(fields), &t.Fields)
@@ -239,10 +239,10 @@ func (s *Store) ResolveAssetTable(ctx context.Context, id int64, name string) (A
 	return t, nil
 }
 
-// AssetRows returns the rows of table that f keeps, by _id. The owner pair, when it applies,
+// assetRows returns the rows of table that f keeps, by _id. The owner pair, when it applies,
 // narrows the read through the index; every condition is then checked by f itself, the one
 // implementation the backfill uses too.
-func (s *Store) AssetRows(ctx context.Context, tableID int64, f extension.Filter) ([]extension.Row, error) {
+func (s *Store) assetRows(ctx context.Context, tableID int64, f extension.Filter) ([]extension.Row, error) {
 	q, args := "SELECT doc FROM asset_rows WHERE table_id = ?", []any{tableID}
 	if typ, owner := f.Owner(); typ != "" {
 		q += " AND owner_type = ?"

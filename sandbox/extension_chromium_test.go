@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -76,7 +77,7 @@ func TestExtensionPageInChromium(t *testing.T) {
 	}
 	// Chromium has exited, so the post was answered: the company holds the asset's values.
 	got := customOf(t, ts, 1000001)
-	if !mapsEqual(got, map[string]string{"company_note": "keep me", "company_model": "X200 Pro", "company_asset": "1"}) {
+	if !maps.Equal(got, map[string]string{"company_note": "keep me", "company_model": "X200 Pro", "company_asset": "1"}) {
 		t.Fatalf("the pick did not update the company: %v", got)
 	}
 }

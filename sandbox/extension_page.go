@@ -28,7 +28,7 @@ type pageRequest struct {
 	cfg      extension.Config
 	warnings extension.Problems
 	page     extension.Page
-	table    AssetTable
+	table    assetTable
 	filter   extension.Filter
 	rows     []extension.Row
 }
@@ -55,8 +55,8 @@ func (a *api) readPage(w http.ResponseWriter, r *http.Request) *pageRequest {
 	pr := &pageRequest{cfg: cfg, warnings: problems,
 		page: extension.Page{CompanyID: strings.TrimSpace(q.Get("companyId")), ContactID: strings.TrimSpace(q.Get("cId"))}}
 	var err error
-	pr.table, err = a.store.ResolveAssetTable(r.Context(), cfg.TableID, cfg.TableName)
-	if errors.Is(err, ErrNoAssetTable) {
+	pr.table, err = a.store.resolveAssetTable(r.Context(), cfg.TableID, cfg.TableName)
+	if errors.Is(err, errNoAssetTable) {
 		a.pageError(w, r, http.StatusNotFound, CodeRecordNotFound, err.Error(), nil)
 		return nil
 	}
@@ -65,7 +65,7 @@ func (a *api) readPage(w http.ResponseWriter, r *http.Request) *pageRequest {
 		return nil
 	}
 	pr.filter = cfg.FilterFor(pr.page)
-	if pr.rows, err = a.store.AssetRows(r.Context(), pr.table.ID, pr.filter); err != nil {
+	if pr.rows, err = a.store.assetRows(r.Context(), pr.table.ID, pr.filter); err != nil {
 		a.internalError(w, r, err)
 		return nil
 	}
@@ -91,7 +91,7 @@ type pageColumn struct {
 
 // pageJSON is the JSON answer of GET.
 type pageJSON struct {
-	Table    AssetTable          `json:"table"`
+	Table    assetTable          `json:"table"`
 	Columns  []pageColumn        `json:"columns"`
 	Rows     []map[string]string `json:"rows"` // _id and the shown columns
 	Count    int                 `json:"count"`
@@ -181,7 +181,7 @@ func (a *api) handleExtensionPick(w http.ResponseWriter, r *http.Request) {
 	assigned := pr.cfg.Assign(row)
 	_, err = a.store.assignCustom(r.Context(), uid, assigned, formatDateTime(a.cfg.Now()))
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, errNotFound):
 		a.pageError(w, r, http.StatusNotFound, CodeRecordNotFound, fmt.Sprintf("no company with uId %d", uid), nil)
 		return
 	case err != nil:

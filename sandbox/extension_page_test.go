@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -236,7 +237,7 @@ func TestExtensionPagePick(t *testing.T) {
 	}
 	got := customOf(t, ts, 1000001)
 	want := map[string]string{"company_note": "keep me", "company_model": "X200 Pro", "company_asset": "1"}
-	if !mapsEqual(got, want) {
+	if !maps.Equal(got, want) {
 		t.Fatalf("custom fields %v, want %v", got, want)
 	}
 	// A row the filter hides cannot be picked; nor can anything without a company.
@@ -261,7 +262,7 @@ func TestExtensionPagePick(t *testing.T) {
 	if status != 200 || json.Unmarshal([]byte(body), &pj) != nil || pj.UID != 1000002 || len(pj.Assigned) != 2 || pj.Assigned[0].Value != "Z9" {
 		t.Fatalf("%d %s", status, body)
 	}
-	if got := customOf(t, ts, 1000002); !mapsEqual(got, map[string]string{"company_model": "Z9", "company_asset": "4"}) {
+	if got := customOf(t, ts, 1000002); !maps.Equal(got, map[string]string{"company_model": "Z9", "company_asset": "4"}) {
 		t.Fatalf("custom fields %v", got)
 	}
 }
@@ -286,18 +287,6 @@ func customOf(t *testing.T, ts *sandboxtest.Server, uid int64) map[string]string
 		out[f.Key] = f.Value
 	}
 	return out
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestAssetFixturesRefused(t *testing.T) {
@@ -326,6 +315,9 @@ func TestAssetFixturesRefused(t *testing.T) {
 	}
 }
 
+// TestAssetFixturesTwiceAndPersisted loads the same asset tables twice into a file, then
+// serves that file: each table is there once, with its rows as written (a numeric owner kept
+// as its digits, a row without _id given the next one).
 func TestAssetFixturesTwiceAndPersisted(t *testing.T) {
 	path := t.TempDir() + "/s.db"
 	ctx := context.Background()
@@ -339,17 +331,14 @@ func TestAssetFixturesTwiceAndPersisted(t *testing.T) {
 		}
 		store.Close()
 	}
-	store, err := sandbox.OpenStore(ctx, path)
-	if err != nil {
-		t.Fatal(err)
+	ts := sandboxtest.NewServer(t, sandboxtest.WithDB(path))
+	v := pageJSONOf(t, ts, "tableId", "7", "cPara", pageCPara)
+	if v.Table.Name != "devices" || !slices.Equal(columnKeys(v), []string{"model", "city", "serial"}) ||
+		!slices.Equal(rowIDs(v), []string{"1", "2", "3", "4", "5"}) {
+		t.Fatalf("table %q columns %v rows %v", v.Table.Name, columnKeys(v), rowIDs(v))
 	}
-	defer store.Close()
-	tab, err := store.ResolveAssetTable(ctx, 7, "")
-	if err != nil || tab.Name != "devices" || len(tab.Fields) != 3 {
-		t.Fatalf("%+v %v", tab, err)
-	}
-	rows, err := store.AssetRows(ctx, 7, extension.Config{}.FilterFor(extension.Page{}))
-	if err != nil || len(rows) != 5 || rows[4]["_id"] != "5" || rows[1]["owner"] != "10000011" {
-		t.Fatalf("%v %v", rows, err)
+	v = pageJSONOf(t, ts, "tableId", "7", "cPara", pageCPara, "filter", "ownerType:company,owner:{ {company.companyId} }", "companyId", "10000011")
+	if !slices.Equal(rowIDs(v), []string{"2"}) {
+		t.Fatalf("rows owned by company 10000011: %v", rowIDs(v))
 	}
 }

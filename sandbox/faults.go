@@ -206,9 +206,6 @@ func NewFaultInjector(f Faults) *FaultInjector {
 	return &FaultInjector{faults: f, rng: rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))}
 }
 
-// Faults returns what the injector injects.
-func (fi *FaultInjector) Faults() Faults { return fi.faults }
-
 // Counts returns the counters so far.
 func (fi *FaultInjector) Counts() FaultCounts {
 	return FaultCounts{

@@ -79,7 +79,7 @@ func (a *api) handleList(w http.ResponseWriter, r *http.Request) {
 
 func (a *api) handleShow(w http.ResponseWriter, r *http.Request, id int64) {
 	doc, err := a.store.get(r.Context(), id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, errNotFound) {
 		writeError(w, http.StatusNotFound, CodeRecordNotFound, fmt.Sprintf("no company with uId %d", id), nil)
 		return
 	}
@@ -186,7 +186,7 @@ func (a *api) handleUpdate(w http.ResponseWriter, r *http.Request, id int64) {
 		return nil
 	})
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, errNotFound):
 		writeError(w, http.StatusNotFound, CodeRecordNotFound, fmt.Sprintf("no company with uId %d", id), nil)
 	case err != nil:
 		a.internalError(w, r, err)
@@ -219,7 +219,7 @@ func (a *api) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, CodeInvalidParameter, "query is required, e.g. query=companyName:金万维", nil)
 		return
 	}
-	query, err := ParseQuery(p.v.Get("query"))
+	query, err := parseQuery(p.v.Get("query"))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, CodeInvalidParameter, err.Error(), nil)
 		return

@@ -95,7 +95,7 @@ func (s *Store) list(ctx context.Context, q listQuery) ([]storedRow, error) {
 
 // searchQuery is a search call, checked already.
 type searchQuery struct {
-	query          Query
+	query          parsedQuery
 	includeDeleted bool
 	sortBy         string // "create_dt" or "update_dt"
 	sortOrder      string // "asc" or "desc"
@@ -116,17 +116,17 @@ func (s *Store) search(ctx context.Context, q searchQuery) ([]searchHit, int, er
 	}
 	for _, t := range q.query.Terms {
 		switch t.Kind {
-		case TermNameContains:
+		case termNameContains:
 			c.add("instr(company_name, ?) > 0", t.Value)
-		case TermAccountEquals:
+		case termAccountEquals:
 			c.add("service_account = ?", t.Value)
-		case TermCustomContains:
+		case termCustomContains:
 			// ->> with a plain text right operand takes it as an object key, not a path.
 			c.add("instr(custom_text ->> ?, ?) > 0", t.Key, t.Value)
-		case TermCreated:
+		case termCreated:
 			from, to := t.dayRange()
 			c.addRange("create_dt", from, to)
-		case TermUpdated:
+		case termUpdated:
 			from, to := t.dayRange()
 			c.addRange("update_dt", from, to)
 		}

@@ -17,29 +17,29 @@ func day(s string) time.Time {
 func TestParseQuery(t *testing.T) {
 	tests := []struct {
 		in   string
-		want []Term
+		want []queryTerm
 	}{
-		{"132", []Term{{Kind: TermNameContains, Value: "132"}}},
-		{"companyName:金万维", []Term{{Kind: TermNameContains, Value: "金万维"}}},
+		{"132", []queryTerm{{Kind: termNameContains, Value: "132"}}},
+		{"companyName:金万维", []queryTerm{{Kind: termNameContains, Value: "金万维"}}},
 		// Without : < or > a word is a name search, even one that looks like a field.
-		{"createDT", []Term{{Kind: TermNameContains, Value: "createDT"}}},
-		{"updateDT=2017-01-01", []Term{{Kind: TermNameContains, Value: "updateDT=2017-01-01"}}},
-		{"companyname:金万维", []Term{{Kind: TermNameContains, Value: "金万维"}}},
-		{"serviceaccount:xxx", []Term{{Kind: TermAccountEquals, Value: "xxx"}}},
-		{"field_1:454", []Term{{Kind: TermCustomContains, Key: "field_1", Value: "454"}}},
-		{"expect_time:2021-04-01", []Term{{Kind: TermCustomContains, Key: "expect_time", Value: "2021-04-01"}}},
-		{"field_1:a:b", []Term{{Kind: TermCustomContains, Key: "field_1", Value: "a:b"}}},
-		{"createDT>2017-07-01", []Term{{Kind: TermCreated, Op: OpAfter, Day: day("2017-07-01")}}},
-		{"createDT<2017-09-01", []Term{{Kind: TermCreated, Op: OpBefore, Day: day("2017-09-01")}}},
-		{"createDT:2017-09-01", []Term{{Kind: TermCreated, Op: OpOn, Day: day("2017-09-01")}}},
-		{"createDT>=2017-09-01", []Term{{Kind: TermCreated, Op: OpFrom, Day: day("2017-09-01")}}},
-		{"updateDT<=2017-09-01", []Term{{Kind: TermUpdated, Op: OpThrough, Day: day("2017-09-01")}}},
-		{"companyName:金万维  createDT>2017-07-01", []Term{
-			{Kind: TermNameContains, Value: "金万维"}, {Kind: TermCreated, Op: OpAfter, Day: day("2017-07-01")}}},
+		{"createDT", []queryTerm{{Kind: termNameContains, Value: "createDT"}}},
+		{"updateDT=2017-01-01", []queryTerm{{Kind: termNameContains, Value: "updateDT=2017-01-01"}}},
+		{"companyname:金万维", []queryTerm{{Kind: termNameContains, Value: "金万维"}}},
+		{"serviceaccount:xxx", []queryTerm{{Kind: termAccountEquals, Value: "xxx"}}},
+		{"field_1:454", []queryTerm{{Kind: termCustomContains, Key: "field_1", Value: "454"}}},
+		{"expect_time:2021-04-01", []queryTerm{{Kind: termCustomContains, Key: "expect_time", Value: "2021-04-01"}}},
+		{"field_1:a:b", []queryTerm{{Kind: termCustomContains, Key: "field_1", Value: "a:b"}}},
+		{"createDT>2017-07-01", []queryTerm{{Kind: termCreated, Op: opAfter, Day: day("2017-07-01")}}},
+		{"createDT<2017-09-01", []queryTerm{{Kind: termCreated, Op: opBefore, Day: day("2017-09-01")}}},
+		{"createDT:2017-09-01", []queryTerm{{Kind: termCreated, Op: opOn, Day: day("2017-09-01")}}},
+		{"createDT>=2017-09-01", []queryTerm{{Kind: termCreated, Op: opFrom, Day: day("2017-09-01")}}},
+		{"updateDT<=2017-09-01", []queryTerm{{Kind: termUpdated, Op: opThrough, Day: day("2017-09-01")}}},
+		{"companyName:金万维  createDT>2017-07-01", []queryTerm{
+			{Kind: termNameContains, Value: "金万维"}, {Kind: termCreated, Op: opAfter, Day: day("2017-07-01")}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			q, err := ParseQuery(tt.in)
+			q, err := parseQuery(tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +73,7 @@ func TestParseQueryErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			_, err := ParseQuery(tt.in)
+			_, err := parseQuery(tt.in)
 			if err == nil {
 				t.Fatalf("%q parsed, want an error", tt.in)
 			}
@@ -87,17 +87,17 @@ func TestParseQueryErrors(t *testing.T) {
 func TestDayRanges(t *testing.T) {
 	d := day("2021-03-01")
 	tests := []struct {
-		op       Op
+		op       dateOp
 		from, to string
 	}{
-		{OpOn, "2021-03-01 00:00:00", "2021-03-02 00:00:00"},
-		{OpAfter, "2021-03-02 00:00:00", ""},
-		{OpFrom, "2021-03-01 00:00:00", ""},
-		{OpBefore, "", "2021-03-01 00:00:00"},
-		{OpThrough, "", "2021-03-02 00:00:00"},
+		{opOn, "2021-03-01 00:00:00", "2021-03-02 00:00:00"},
+		{opAfter, "2021-03-02 00:00:00", ""},
+		{opFrom, "2021-03-01 00:00:00", ""},
+		{opBefore, "", "2021-03-01 00:00:00"},
+		{opThrough, "", "2021-03-02 00:00:00"},
 	}
 	for _, tt := range tests {
-		from, to := Term{Kind: TermCreated, Op: tt.op, Day: d}.dayRange()
+		from, to := queryTerm{Kind: termCreated, Op: tt.op, Day: d}.dayRange()
 		if from != tt.from || to != tt.to {
 			t.Errorf("%s: [%q, %q), want [%q, %q)", tt.op, from, to, tt.from, tt.to)
 		}
@@ -110,7 +110,7 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		q, err := ParseQuery(s)
+		q, err := parseQuery(s)
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error text")
@@ -122,20 +122,20 @@ func FuzzParseQuery(f *testing.F) {
 		}
 		for _, term := range q.Terms {
 			switch term.Kind {
-			case TermCreated, TermUpdated:
+			case termCreated, termUpdated:
 				switch term.Op {
-				case OpOn, OpAfter, OpBefore, OpFrom, OpThrough:
+				case opOn, opAfter, opBefore, opFrom, opThrough:
 				default:
 					t.Fatalf("%q: operator %q", s, term.Op)
 				}
 				if from, to := term.dayRange(); from == "" && to == "" {
 					t.Fatalf("%q: unbounded date term", s)
 				}
-			case TermCustomContains:
+			case termCustomContains:
 				if term.Key == "" || term.Value == "" || strings.ContainsAny(term.Key, ":<> \t") {
 					t.Fatalf("%q: custom term %+v", s, term)
 				}
-			case TermNameContains, TermAccountEquals:
+			case termNameContains, termAccountEquals:
 				if term.Value == "" || strings.ContainsAny(term.Value, " \t\n") {
 					t.Fatalf("%q: text term %+v", s, term)
 				}

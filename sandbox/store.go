@@ -12,8 +12,8 @@ import (
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
-// ErrNotFound is returned for a company id the store does not hold.
-var ErrNotFound = errors.New("company not found")
+// errNotFound is returned for a company id the store does not hold.
+var errNotFound = errors.New("company not found")
 
 // firstUID is one less than the first id handed out by an empty store: ids that look like the
 // vendor's and never equal a row's position, so a client that confuses the two is caught.
@@ -176,7 +176,7 @@ func (s *Store) get(ctx context.Context, uid int64) ([]byte, error) {
 	var doc []byte
 	err := s.read.QueryRowContext(ctx, "SELECT doc FROM company_docs WHERE uid = ?", uid).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("company %d: %w", uid, ErrNotFound)
+		return nil, fmt.Errorf("company %d: %w", uid, errNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read company %d: %w", uid, err)
@@ -260,7 +260,7 @@ func (s *Store) update(ctx context.Context, uid int64, change func(*record) deta
 	var old []byte
 	err = tx.QueryRowContext(ctx, "SELECT doc FROM company_docs WHERE uid = ?", uid).Scan(&old)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, fmt.Errorf("company %d: %w", uid, ErrNotFound)
+		return nil, nil, fmt.Errorf("company %d: %w", uid, errNotFound)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("update company %d: read: %w", uid, err)
