@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -36,15 +37,18 @@ func serve(ctx context.Context, ln net.Listener, store *Store, cfg Config, grace
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	// Requests run under requests, which outlives ctx by the grace period: a stop lets the
-	// work in flight (a create being committed) finish, and cancels only what is left after it.
+	// The requests' context outlives ctx by the grace period, so a stop lets the work in flight
+	// (a create being committed) finish and cancels only what is left after it. It carries
+	// ctx.Done() for waitOrStop.
 	requests, cutOff := context.WithCancel(context.WithValue(context.WithoutCancel(ctx), stoppingKey{}, ctx.Done()))
 	defer cutOff()
+	unused := &unusedConns{conns: map[net.Conn]struct{}{}}
 	srv := &http.Server{
 		Handler:           newHandler(store, cfg),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return requests },
+		ConnState:         unused.track,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
@@ -55,6 +59,7 @@ func serve(ctx context.Context, ln net.Listener, store *Store, cfg Config, grace
 	case <-ctx.Done():
 	}
 
+	unused.closeAll()
 	graceCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	err := srv.Shutdown(graceCtx)
@@ -86,4 +91,39 @@ func waitOrStop(r *http.Request, d time.Duration) bool {
 	case <-r.Context().Done():
 		return false
 	}
+}
+
+// unusedConns tracks the connections that have not sent a request yet (http.StateNew), for a
+// stop to close at once: http.Server.Shutdown waits for them (up to 5 s), and an HTTP client's
+// spare dial, made for a request that then got an idle connection, can leave one open for as
+// long as the client lives. httptest.Server closes them the same way.
+type unusedConns struct {
+	mu      sync.Mutex
+	conns   map[net.Conn]struct{}
+	closing bool // after closeAll, a new connection is closed as it comes
+}
+
+// track is the server's ConnState hook.
+func (u *unusedConns) track(c net.Conn, state http.ConnState) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	switch {
+	case state == http.StateNew && u.closing:
+		_ = c.Close()
+	case state == http.StateNew:
+		u.conns[c] = struct{}{}
+	default:
+		delete(u.conns, c)
+	}
+}
+
+// closeAll closes the connections that have not sent a request, and those still to come.
+func (u *unusedConns) closeAll() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.closing = true
+	for c := range u.conns {
+		_ = c.Close()
+	}
+	clear(u.conns)
 }

@@ -79,7 +79,10 @@ func send(client *http.Client, method, url, body string, written chan<- struct{}
 	return client.Do(req)
 }
 
-func TestServeStopsWithAnIdleKeepAliveConnection(t *testing.T) {
+// TestServeStopsWithOpenIdleConnections stops a server that holds a keep-alive connection
+// between requests and a connection that never sent one (as an HTTP client's spare dial
+// leaves): both are closed at once.
+func TestServeStopsWithOpenIdleConnections(t *testing.T) {
 	s := startServe(t, Config{}, shutdownGrace)
 	client := &http.Client{Transport: &http.Transport{}}
 	resp, err := get(client, s.url, make(chan struct{}))
@@ -88,8 +91,18 @@ func TestServeStopsWithAnIdleKeepAliveConnection(t *testing.T) {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close() // the connection stays open, idle, in the client's pool
+	unused, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unused.Close()
+	time.Sleep(20 * time.Millisecond) // the server accepts it
 	if err, took := s.stop(); err != nil || took > time.Second {
 		t.Fatalf("Serve returned %v after %v, want nil at once", err, took)
+	}
+	unused.SetReadDeadline(time.Now().Add(time.Second))
+	if n, err := unused.Read(make([]byte, 1)); err == nil {
+		t.Fatalf("the unused connection is still open (read %d bytes)", n)
 	}
 }
 

@@ -33,7 +33,8 @@ type Config struct {
 	// It is the seam for fault injection.
 	Middleware []func(http.Handler) http.Handler
 
-	// Logger logs server trouble (5xx); nil is silent. Passwords are never logged.
+	// Logger logs server trouble (5xx answers, failed connections); nil is silent. Passwords
+	// are never logged.
 	Logger *slog.Logger
 }
 

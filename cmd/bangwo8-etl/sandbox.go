@@ -158,13 +158,14 @@ func runSandbox(ctx context.Context, a *app, o sandboxOptions) error {
 		"rate", o.rate, "latency", o.latency)
 
 	// Serve returns once ctx (SIGINT or SIGTERM) has stopped it.
-	if err := sandbox.Serve(ctx, ln, store, cfg); err != nil {
-		return err
-	}
+	err = sandbox.Serve(ctx, ln, store, cfg)
 	if faults != nil {
 		c := faults.Counts()
 		log.Info("sandbox faults injected", "requests", c.Requests, "error500", c.Error500,
 			"ratelimit429", c.RateLimit429, "lost_response", c.LostResponse, "reset", c.Reset, "slow", c.Slow)
+	}
+	if err != nil {
+		return err
 	}
 	log.Info("sandbox stopped")
 	return store.Close()
