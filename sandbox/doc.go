@@ -7,9 +7,9 @@
 //
 // It is the oracle the client is tested against, so it follows the vendor text on its own:
 // it spells the company's fields, reads bodies and encodes answers itself, and takes none of
-// that from the bangwo8 client package. What it shares is package extension, the one
-// implementation of the extension's rules (parameters, filter, cPara targets), so that its
-// extension page, the checker and the import backfill cannot disagree.
+// that from the client. What it shares is package extension, the one implementation of the
+// extension's rules (parameters, filter, cPara targets, which may not be built-in fields), so
+// that its extension page, the checker and the import backfill cannot disagree.
 //
 // Choices the vendor text leaves open, made here:
 //   - Integers (uId, supportId, userGroup, status) are answered as JSON numbers; requests may
