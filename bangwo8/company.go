@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // Company is one company as the API returns it.
@@ -124,15 +128,7 @@ func (v FieldValue) Equal(o FieldValue) bool {
 	if !v.isList {
 		return v.text == o.text
 	}
-	if len(v.list) != len(o.list) {
-		return false
-	}
-	for i := range v.list {
-		if v.list[i] != o.list[i] {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(v.list, o.list)
 }
 
 // MarshalJSON writes a list as a JSON array and anything else as a JSON string.
@@ -186,6 +182,11 @@ func flexInt(b []byte) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return parseInt(s)
+}
+
+// parseInt reads a decimal integer; "" (or white space) is 0.
+func parseInt(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, nil
@@ -218,11 +219,14 @@ func (c *Company) UnmarshalJSON(b []byte) error {
 		var probe any // for encoding/json's own description of what is wrong
 		return fmt.Errorf("company: %w", json.Unmarshal(b, &probe))
 	}
-	out, err := decodeCompany(b)
-	if err != nil {
+	// Decoded in place (a Company of its own would escape to the heap through the field
+	// accessors: one allocation per record); a failure leaves c as it was.
+	was := *c
+	*c = Company{}
+	if err := decodeCompany(b, c); err != nil {
+		*c = was
 		return fmt.Errorf("company: %w", err)
 	}
-	*c = out
 	return nil
 }
 
@@ -245,10 +249,9 @@ func unmarshalCustomFields(b []byte, dst *[]CustomField) error {
 			return err
 		}
 		var fields []CustomField // nil for {}, as before
-		for k, v := range byKey {
-			fields = append(fields, CustomField{Key: k, Value: v})
+		for _, k := range slices.Sorted(maps.Keys(byKey)) {
+			fields = append(fields, CustomField{Key: k, Value: byKey[k]})
 		}
-		sortCustom(fields)
 		*dst = fields
 		return nil
 	case b[0] == '[':
@@ -265,53 +268,6 @@ func unmarshalCustomFields(b []byte, dst *[]CustomField) error {
 		return nil
 	}
 	return fmt.Errorf("custom_fields: not an array or object: %.40s", b)
-}
-
-func sortCustom(fs []CustomField) {
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && fs[j].Key < fs[j-1].Key; j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
-}
-
-// stringField returns a pointer to the string field named by its JSON key.
-func (c *Company) stringField(key string) *string {
-	switch key {
-	case "url":
-		return &c.URL
-	case "companyName":
-		return &c.CompanyName
-	case "servicestarttime":
-		return &c.ServiceStartTime
-	case "serviceendtime":
-		return &c.ServiceEndTime
-	case "userURL":
-		return &c.UserURL
-	case "serveNote":
-		return &c.ServeNote
-	case "serviceCharge":
-		return &c.ServiceCharge
-	case "serviceaccount":
-		return &c.ServiceAccount
-	case "servicepassword":
-		return &c.ServicePassword
-	case "address":
-		return &c.Address
-	case "createDT":
-		return &c.CreateDT
-	case "updateDT":
-		return &c.UpdateDT
-	case "tableName":
-		return &c.TableName
-	case "province":
-		return &c.Province
-	case "city":
-		return &c.City
-	case "service_groupid":
-		return &c.ServiceGroupID
-	}
-	return nil
 }
 
 // MarshalJSON writes the documented fields and then Extra, so a company read from the service
@@ -363,117 +319,136 @@ type CompanyInput struct {
 func Ptr[T any](v T) *T { return &v }
 
 // Input returns the writable fields of c as a CompanyInput that sets every one of them
-// (read-only fields and Extra are left out). Useful to create a copy of a company.
+// (read-only fields and Extra are left out; a status of 0 is absent, not a status). Useful to
+// create a copy of a company.
 func (c *Company) Input() CompanyInput {
-	in := CompanyInput{
-		CompanyName:      Ptr(c.CompanyName),
-		ServiceStartTime: Ptr(c.ServiceStartTime),
-		ServiceEndTime:   Ptr(c.ServiceEndTime),
-		UserURL:          Ptr(c.UserURL),
-		ServeNote:        Ptr(c.ServeNote),
-		ServiceCharge:    Ptr(c.ServiceCharge),
-		ServiceAccount:   Ptr(c.ServiceAccount),
-		ServicePassword:  Ptr(c.ServicePassword),
-		Address:          Ptr(c.Address),
-		CustomFields:     append([]CustomField(nil), c.CustomFields...),
-		UserGroup:        Ptr(c.UserGroup),
-		TableName:        Ptr(c.TableName),
-		Province:         Ptr(c.Province),
-		City:             Ptr(c.City),
-		ServiceGroupID:   Ptr(c.ServiceGroupID),
-	}
-	if c.Status != 0 {
-		in.Status = Ptr(c.Status)
+	var in CompanyInput
+	for _, f := range field.All() {
+		s := slots[f.Key]
+		switch {
+		case f.ReadOnly:
+		case f.Kind == field.Custom:
+			in.CustomFields = slices.Clone(c.CustomFields)
+		case s.text != nil:
+			*s.inText(&in) = Ptr(*s.text(c))
+		case f.Kind == field.Enum && s.getInt(c) == 0:
+		default:
+			s.inInt(&in, s.getInt(c))
+		}
 	}
 	return in
 }
 
-// Fields is the documented field table, in the vendor's order: the JSON key, the Chinese label
-// the vendor's table uses, and whether a client may write it.
-var Fields = []FieldInfo{
-	{"uId", "公司ID", true},
-	{"url", "资源URL", true},
-	{"companyName", "公司名称", false},
-	{"supportId", "负责客服ID", true},
-	{"servicestarttime", "服务开始时间", false},
-	{"serviceendtime", "服务结束时间", false},
-	{"userURL", "公司网址", false},
-	{"serveNote", "备注", false},
-	{"serviceCharge", "服务费余额", false},
-	{"serviceaccount", "服务账号", false},
-	{"servicepassword", "服务密码", false},
-	{"address", "公司地址", false},
-	{"createDT", "创建时间", true},
-	{"updateDT", "更新时间", true},
-	{"custom_fields", "公司自定义字段", false},
-	{"userGroup", "公司所属分组", false},
-	{"tableName", "标签", false},
-	{"province", "省份/城市", false},
-	{"city", "城市/区", false},
-	{"status", "状态", false},
-	{"service_groupid", "受理客服组", false},
-}
-
-// FieldInfo describes one documented field.
-type FieldInfo struct {
-	Key      string // the JSON key
-	Label    string // the vendor's Chinese label
-	ReadOnly bool
-}
-
 // Get returns the documented field key as text: integers in decimal, strings as they are.
 // custom_fields and unknown keys report false.
-func (c *Company) Get(key string) (string, bool) {
-	switch key {
-	case "uId":
-		return strconv.FormatInt(c.UID, 10), true
-	case "supportId":
-		return strconv.FormatInt(c.SupportID, 10), true
-	case "userGroup":
-		return strconv.FormatInt(c.UserGroup, 10), true
-	case "status":
-		return strconv.Itoa(c.Status), true
+func (c *Company) Get(key field.Key) (string, bool) {
+	s, ok := slots[key]
+	switch {
+	case !ok || s.kind == field.Custom:
+		return "", false
+	case s.text != nil:
+		return *s.text(c), true
 	}
-	if p := c.stringField(key); p != nil {
-		return *p, true
-	}
-	return "", false
+	return strconv.FormatInt(s.getInt(c), 10), true
 }
 
 // Set sets the documented field key from text (the reverse of Get), read-only fields included,
 // so that a company can be rebuilt from a file. Integers must be decimal; "" is 0.
-func (c *Company) Set(key, value string) error {
-	switch key {
-	case "uId", "supportId", "userGroup", "status":
-		n, err := flexInt([]byte(strconv.Quote(value)))
-		if err != nil {
-			return fmt.Errorf("field %s: %w", key, err)
-		}
-		switch key {
-		case "uId":
-			c.UID = n
-		case "supportId":
-			c.SupportID = n
-		case "userGroup":
-			c.UserGroup = n
-		case "status":
-			c.Status = int(n)
-		}
+func (c *Company) Set(key field.Key, value string) error {
+	s, ok := slots[key]
+	switch {
+	case !ok || s.kind == field.Custom:
+		return fmt.Errorf("unknown field %q", key)
+	case s.text != nil:
+		*s.text(c) = value
 		return nil
 	}
-	if p := c.stringField(key); p != nil {
-		*p = value
-		return nil
+	n, err := parseInt(value)
+	if err != nil {
+		return fmt.Errorf("field %s: %w", key, err)
 	}
-	return fmt.Errorf("unknown field %q", key)
+	s.setInt(c, n)
+	return nil
 }
 
-// LookupField returns the documented field named by its JSON key.
-func LookupField(key string) (FieldInfo, bool) {
-	for _, f := range Fields {
-		if f.Key == key {
-			return f, true
-		}
+// Set sets the writable documented field key of a create or update body from text, as
+// Company.Set does. Read-only fields, custom_fields and unknown keys are an error.
+func (in *CompanyInput) Set(key field.Key, value string) error {
+	s, ok := slots[key]
+	switch {
+	case !ok || s.kind == field.Custom:
+		return fmt.Errorf("unknown field %q", key)
+	case s.inText == nil && s.inInt == nil:
+		return fmt.Errorf("field %s is read-only", key)
+	case s.inText != nil:
+		*s.inText(in) = Ptr(value)
+		return nil
 	}
-	return FieldInfo{}, false
+	n, err := parseInt(value)
+	if err != nil {
+		return fmt.Errorf("field %s: %w", key, err)
+	}
+	s.inInt(in, n)
+	return nil
 }
+
+// slot says where a documented field lives in a Company and in a CompanyInput: the text
+// accessors for a field of a string kind, the integer ones for Int and Enum, neither for
+// custom_fields. The in* accessors are nil for a read-only field.
+type slot struct {
+	kind   field.Kind
+	text   func(*Company) *string
+	inText func(*CompanyInput) **string
+	getInt func(*Company) int64
+	setInt func(*Company, int64)
+	inInt  func(*CompanyInput, int64)
+}
+
+// slots holds the slot of every documented field (field.All), and only those: the one place
+// that ties the table's keys to the fields of Company and CompanyInput.
+var slots = func() map[field.Key]*slot {
+	text := func(get func(*Company) *string, in func(*CompanyInput) **string) *slot {
+		return &slot{text: get, inText: in}
+	}
+	integer := func(get func(*Company) *int64, in func(*CompanyInput) **int64) *slot {
+		s := &slot{
+			getInt: func(c *Company) int64 { return *get(c) },
+			setInt: func(c *Company, n int64) { *get(c) = n },
+		}
+		if in != nil {
+			s.inInt = func(i *CompanyInput, n int64) { *in(i) = &n }
+		}
+		return s
+	}
+	m := map[field.Key]*slot{
+		field.UID:              integer(func(c *Company) *int64 { return &c.UID }, nil),
+		field.URL:              text(func(c *Company) *string { return &c.URL }, nil),
+		field.CompanyName:      text(func(c *Company) *string { return &c.CompanyName }, func(in *CompanyInput) **string { return &in.CompanyName }),
+		field.SupportID:        integer(func(c *Company) *int64 { return &c.SupportID }, nil),
+		field.ServiceStartTime: text(func(c *Company) *string { return &c.ServiceStartTime }, func(in *CompanyInput) **string { return &in.ServiceStartTime }),
+		field.ServiceEndTime:   text(func(c *Company) *string { return &c.ServiceEndTime }, func(in *CompanyInput) **string { return &in.ServiceEndTime }),
+		field.UserURL:          text(func(c *Company) *string { return &c.UserURL }, func(in *CompanyInput) **string { return &in.UserURL }),
+		field.ServeNote:        text(func(c *Company) *string { return &c.ServeNote }, func(in *CompanyInput) **string { return &in.ServeNote }),
+		field.ServiceCharge:    text(func(c *Company) *string { return &c.ServiceCharge }, func(in *CompanyInput) **string { return &in.ServiceCharge }),
+		field.ServiceAccount:   text(func(c *Company) *string { return &c.ServiceAccount }, func(in *CompanyInput) **string { return &in.ServiceAccount }),
+		field.ServicePassword:  text(func(c *Company) *string { return &c.ServicePassword }, func(in *CompanyInput) **string { return &in.ServicePassword }),
+		field.Address:          text(func(c *Company) *string { return &c.Address }, func(in *CompanyInput) **string { return &in.Address }),
+		field.CreateDT:         text(func(c *Company) *string { return &c.CreateDT }, nil),
+		field.UpdateDT:         text(func(c *Company) *string { return &c.UpdateDT }, nil),
+		field.CustomFields:     {},
+		field.UserGroup:        integer(func(c *Company) *int64 { return &c.UserGroup }, func(in *CompanyInput) **int64 { return &in.UserGroup }),
+		field.TableName:        text(func(c *Company) *string { return &c.TableName }, func(in *CompanyInput) **string { return &in.TableName }),
+		field.Province:         text(func(c *Company) *string { return &c.Province }, func(in *CompanyInput) **string { return &in.Province }),
+		field.City:             text(func(c *Company) *string { return &c.City }, func(in *CompanyInput) **string { return &in.City }),
+		field.Status: { // an int in both structs, so spelled out
+			getInt: func(c *Company) int64 { return int64(c.Status) },
+			setInt: func(c *Company, n int64) { c.Status = int(n) },
+			inInt:  func(in *CompanyInput, n int64) { in.Status = Ptr(int(n)) },
+		},
+		field.ServiceGroupID: text(func(c *Company) *string { return &c.ServiceGroupID }, func(in *CompanyInput) **string { return &in.ServiceGroupID }),
+	}
+	for _, f := range field.All() {
+		m[f.Key].kind = f.Kind // a field without a slot panics here, at start-up
+	}
+	return m
+}()

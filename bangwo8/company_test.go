@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 func TestCompanyUnmarshalShapes(t *testing.T) {
@@ -164,14 +167,14 @@ func TestInputLeavesOutReadOnlyFields(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range Fields {
-		_, sent := got[f.Key]
+	for _, f := range field.All() {
+		_, sent := got[string(f.Key)]
 		if f.ReadOnly && sent {
 			t.Errorf("Input() sends the read-only field %s", f.Key)
 		}
 	}
 	for key := range got {
-		if f, ok := LookupField(key); !ok || f.ReadOnly {
+		if f, ok := field.Lookup(field.Key(key)); !ok || f.ReadOnly {
 			t.Errorf("Input() sends %q, which is not a documented writable field", key)
 		}
 	}
@@ -259,8 +262,8 @@ func TestCustomAndSetCustom(t *testing.T) {
 
 func TestGetSet(t *testing.T) {
 	var c Company
-	for _, f := range Fields {
-		if f.Key == "custom_fields" {
+	for _, f := range field.All() {
+		if f.Key == field.CustomFields {
 			if _, ok := c.Get(f.Key); ok {
 				t.Errorf("Get(custom_fields) reports true")
 			}
@@ -285,9 +288,6 @@ func TestGetSet(t *testing.T) {
 	}
 	if _, ok := c.Get("nope"); ok {
 		t.Error("Get of an unknown field reports true")
-	}
-	if f, ok := LookupField("createDT"); !ok || !f.ReadOnly || f.Label != "创建时间" {
-		t.Errorf("LookupField(createDT) = %+v, %v", f, ok)
 	}
 }
 
@@ -320,4 +320,74 @@ func FuzzCompanyUnmarshal(f *testing.F) {
 			t.Fatalf("round trip changed the company:\n%#v\n%#v", first, second)
 		}
 	})
+}
+
+// TestFieldTableMatchesStructs: the JSON keys of Company are those of the field table, in its
+// order; CompanyInput has exactly the writable ones; every field has a slot of its kind.
+func TestFieldTableMatchesStructs(t *testing.T) {
+	var want, writable []string
+	for _, f := range field.All() {
+		want = append(want, string(f.Key))
+		if !f.ReadOnly {
+			writable = append(writable, string(f.Key))
+		}
+		s := slots[f.Key]
+		switch {
+		case s == nil:
+			t.Errorf("%s has no slot", f.Key)
+		case s.kind != f.Kind:
+			t.Errorf("%s: slot kind %v, table kind %v", f.Key, s.kind, f.Kind)
+		case f.Kind == field.Custom && (s.text != nil || s.getInt != nil):
+			t.Errorf("%s: custom_fields has accessors", f.Key)
+		case f.Kind.Integer() && (s.getInt == nil || s.text != nil):
+			t.Errorf("%s: an integer field without integer accessors", f.Key)
+		case f.Kind != field.Custom && !f.Kind.Integer() && (s.text == nil || s.getInt != nil):
+			t.Errorf("%s: a text field without text accessors", f.Key)
+		case f.ReadOnly != (s.inText == nil && s.inInt == nil) && f.Kind != field.Custom:
+			t.Errorf("%s: read-only %v, but input accessors say otherwise", f.Key, f.ReadOnly)
+		}
+	}
+	if len(slots) != len(want) {
+		t.Errorf("%d slots for %d fields", len(slots), len(want))
+	}
+	if got := jsonKeys(reflect.TypeFor[Company]()); !slices.Equal(got, want) {
+		t.Errorf("Company keys %q, the table's %q", got, want)
+	}
+	if got := jsonKeys(reflect.TypeFor[CompanyInput]()); !slices.Equal(got, writable) {
+		t.Errorf("CompanyInput keys %q, the table's writable %q", got, writable)
+	}
+}
+
+// jsonKeys returns the JSON names of the fields of struct type typ, in order.
+func jsonKeys(typ reflect.Type) []string {
+	var out []string
+	for f := range typ.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// TestCompanyInputSet sets writable fields from text and refuses the others.
+func TestCompanyInputSet(t *testing.T) {
+	var in CompanyInput
+	for _, kv := range [][2]string{{"companyName", "甲"}, {"userGroup", "12"}, {"status", "2"}, {"serviceCharge", "1.50"}} {
+		if err := in.Set(field.Key(kv[0]), kv[1]); err != nil {
+			t.Fatalf("Set(%s): %v", kv[0], err)
+		}
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"companyName":"甲","serviceCharge":"1.50","userGroup":12,"status":2}`; string(b) != want {
+		t.Errorf("body %s, want %s", b, want)
+	}
+	for _, kv := range [][2]string{{"uId", "1"}, {"createDT", "2020-01-01"}, {"custom_fields", "x"}, {"nope", "1"}, {"userGroup", "x"}} {
+		if err := in.Set(field.Key(kv[0]), kv[1]); err == nil || !strings.Contains(err.Error(), kv[0]) {
+			t.Errorf("Set(%s, %q) = %v, want an error naming the field", kv[0], kv[1], err)
+		}
+	}
 }

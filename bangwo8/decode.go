@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // A list page of 5000 companies is decoded record by record through Company.UnmarshalJSON. Going
@@ -149,63 +152,68 @@ func unquote(b []byte) (string, error) {
 	return s, nil
 }
 
-// decodeCompany is Company.UnmarshalJSON over bytes that are valid JSON.
-func decodeCompany(b []byte) (Company, error) {
-	var out Company
+// decodeCompany is Company.UnmarshalJSON over bytes that are valid JSON, into the zero
+// Company out.
+func decodeCompany(b []byte, out *Company) error {
 	if string(trimSpaceBytes(b)) == "null" {
-		return out, nil
+		return nil
 	}
 	// A key given twice counts once, with its last value, as with encoding/json: so an error in
-	// a value that a later one replaces is forgotten.
-	var failed map[string]error
+	// a value that a later one replaces is forgotten. Of the fields left in error, the one that
+	// comes first in the record is reported, so the same input always gives the same message.
+	var failed []fieldError
 	err := members(b, func(key string, val []byte) error {
-		var err error
-		switch key {
-		case "uId":
-			out.UID, err = flexInt(val)
-		case "supportId":
-			out.SupportID, err = flexInt(val)
-		case "userGroup":
-			out.UserGroup, err = flexInt(val)
-		case "status":
-			var n int64
-			n, err = flexInt(val)
-			out.Status = int(n)
-		case "custom_fields":
-			err = unmarshalCustomFields(val, &out.CustomFields)
-		case "url", "companyName", "servicestarttime", "serviceendtime", "userURL", "serveNote",
-			"serviceCharge", "serviceaccount", "servicepassword", "address", "createDT",
-			"updateDT", "tableName", "province", "city", "service_groupid":
-			var s string
-			s, err = scalarString(val)
-			*out.stringField(key) = s
-		default:
+		s, documented := slots[field.Key(key)]
+		if !documented {
 			if out.Extra == nil {
 				out.Extra = make(map[string]json.RawMessage)
 			}
 			out.Extra[key] = append(json.RawMessage(nil), val...)
+			return nil
 		}
-		if err != nil {
-			if failed == nil {
-				failed = make(map[string]error)
-			}
-			failed[key] = fmt.Errorf("company field %s: %w", key, err)
-		} else {
-			delete(failed, key)
+		err := s.decode(out, val)
+		i := slices.IndexFunc(failed, func(f fieldError) bool { return f.key == key })
+		switch {
+		case err != nil && i < 0:
+			failed = append(failed, fieldError{key, err})
+		case err != nil:
+			failed[i].err = err
+		case i >= 0:
+			failed = slices.Delete(failed, i, i+1)
 		}
 		return nil
 	})
 	if err != nil {
-		return Company{}, err
+		return err
 	}
-	for _, err := range failed {
-		return Company{}, err
+	if len(failed) > 0 {
+		return fmt.Errorf("company field %s: %w", failed[0].key, failed[0].err)
 	}
-	out.ServiceStartTime = normDate(out.ServiceStartTime)
-	out.ServiceEndTime = normDate(out.ServiceEndTime)
-	out.CreateDT = normDate(out.CreateDT)
-	out.UpdateDT = normDate(out.UpdateDT)
-	return out, nil
+	return nil
+}
+
+// fieldError is the error of one field's value.
+type fieldError struct {
+	key string
+	err error
+}
+
+// decode reads the value of the slot's field from valid JSON into c.
+func (s *slot) decode(c *Company, val []byte) error {
+	switch {
+	case s.kind == field.Custom:
+		return unmarshalCustomFields(val, &c.CustomFields)
+	case s.text != nil:
+		v, err := scalarString(val)
+		if s.kind == field.Date || s.kind == field.DateTime {
+			v = normDate(v)
+		}
+		*s.text(c) = v
+		return err
+	}
+	n, err := flexInt(val)
+	s.setInt(c, n)
+	return err
 }
 
 func trimSpaceBytes(b []byte) []byte {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // Op compares a date in a search term.
@@ -33,10 +35,10 @@ type Query struct {
 }
 
 // Name matches companies whose name contains s (companyName:s).
-func (q Query) Name(s string) Query { return q.field("companyName", s) }
+func (q Query) Name(s string) Query { return q.field(string(field.CompanyName), s) }
 
 // Account matches the company whose service account is exactly s (serviceaccount:s).
-func (q Query) Account(s string) Query { return q.field("serviceaccount", s) }
+func (q Query) Account(s string) Query { return q.field(string(field.ServiceAccount), s) }
 
 // Custom matches companies whose custom field key contains value (field_1:454). key is a
 // field key such as field_1 or expect_time.
@@ -48,10 +50,10 @@ func (q Query) Custom(key, value string) Query {
 }
 
 // Created matches companies created on, before or after day ("YYYY-MM-DD").
-func (q Query) Created(op Op, day string) Query { return q.date("createDT", op, day) }
+func (q Query) Created(op Op, day string) Query { return q.date(string(field.CreateDT), op, day) }
 
 // Updated matches companies updated on, before or after day ("YYYY-MM-DD").
-func (q Query) Updated(op Op, day string) Query { return q.date("updateDT", op, day) }
+func (q Query) Updated(op Op, day string) Query { return q.date(string(field.UpdateDT), op, day) }
 
 // Word matches companies whose name contains w; it must not look like a term (no ':', '<',
 // '>', '=').

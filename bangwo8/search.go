@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // SortField is what search results are sorted by.
@@ -14,8 +16,8 @@ type SortField string
 
 // Sort fields of a search.
 const (
-	SortByCreated SortField = "createDT"
-	SortByUpdated SortField = "updateDT"
+	SortByCreated SortField = SortField(field.CreateDT)
+	SortByUpdated SortField = SortField(field.UpdateDT)
 )
 
 // SearchOptions are the parameters of SearchCompanies besides the query. The zero value asks

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // Params are the extension's parameters as written, from the page URL or a mapping file.
@@ -183,7 +183,7 @@ func badTarget(key string) (msg, fix string) {
 	case key == "custom_fields":
 		return "a target is one custom field key", "write the key of a single-line text custom field"
 	}
-	if _, ok := bangwo8.LookupField(key); ok {
+	if _, ok := field.Lookup(field.Key(key)); ok {
 		return "targets must be company custom fields of single-line text, not the built-in field " + key,
 			"create a single-line text custom field for this value and name its key"
 	}

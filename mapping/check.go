@@ -2,19 +2,20 @@ package mapping
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 
-	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 var (
 	topKeys    = []string{"version", "match", "sheet", "columns", "extension"}
 	columnKeys = []string{"header", "field", "type", "required", "default", "trim", "max_length",
 		"pattern", "values", "note", "as", "readonly", "empty"}
-	matchKeys = []string{"uId", "serviceaccount", "companyName"}
+	matchKeys = []string{string(field.UID), string(field.ServiceAccount), string(field.CompanyName)}
 )
 
 // mapping reads the top level of the file and checks the columns as a whole.
@@ -40,7 +41,7 @@ func (l *loader) mapping(root ast.Node) *Mapping {
 		case "match":
 			if s, ok := l.text(e.Value, "match"); ok {
 				matchNode = e.Value
-				if !contains(matchKeys, s) {
+				if !slices.Contains(matchKeys, s) {
 					l.errorf(e.Value, "match must be one of %s, not %q", strings.Join(matchKeys, ", "), s)
 				} else {
 					m.Match = s
@@ -138,7 +139,7 @@ func (l *loader) column(n ast.Node) (c *Column, fieldNode, headerNode ast.Node) 
 	nodes := map[string]ast.Node{}
 	for _, e := range entries {
 		key, _ := scalar(e.Key)
-		if !contains(columnKeys, key) {
+		if !slices.Contains(columnKeys, key) {
 			l.unknownKey(e.Key, key, columnKeys)
 			continue
 		}
@@ -186,7 +187,7 @@ func (l *loader) column(n ast.Node) (c *Column, fieldNode, headerNode ast.Node) 
 			}
 		}
 	}
-	if info.ReadOnly && info.Key != "uId" && !c.ReadOnly && known {
+	if info.ReadOnly && info.Key != field.UID && !c.ReadOnly && known {
 		l.errorf(at("field"), "field %s is read-only: add readonly: true to export it (it is never imported)", c.Field)
 	}
 	l.checkType(c, nodes, at)
@@ -221,31 +222,31 @@ func (l *loader) column(n ast.Node) (c *Column, fieldNode, headerNode ast.Node) 
 }
 
 // checkField checks that the field is documented and writable, or a custom field.
-func (l *loader) checkField(c *Column, at ast.Node, hasReadonly bool) (bangwo8.FieldInfo, bool) {
+func (l *loader) checkField(c *Column, at ast.Node, hasReadonly bool) (field.Info, bool) {
 	switch {
 	case c.Field == "":
 		l.errorf(at, "a column needs a field (a documented field or custom.<key>)")
-	case c.Field == "custom_fields":
+	case c.Is(field.CustomFields):
 		l.errorf(at, "custom_fields is not a column: map each custom field as custom.<key>")
 	case strings.HasPrefix(c.Field, CustomPrefix):
 		key := strings.TrimPrefix(c.Field, CustomPrefix)
 		if key == "" || strings.ContainsAny(key, " \t\r\n,:") {
 			l.errorf(at, "bad custom field key %q: custom.<key>, the key without spaces, commas or colons", key)
 		}
-		return bangwo8.FieldInfo{}, false
+		return field.Info{}, false
 	default:
-		if f, ok := bangwo8.LookupField(c.Field); ok {
+		if f, ok := c.documented(); ok {
 			return f, true
 		}
-		for _, f := range bangwo8.Fields {
-			if strings.EqualFold(f.Key, c.Field) {
+		for _, f := range field.All() {
+			if strings.EqualFold(string(f.Key), c.Field) {
 				l.errorf(at, "unknown field %q (did you mean %q?)", c.Field, f.Key)
-				return bangwo8.FieldInfo{}, false
+				return field.Info{}, false
 			}
 		}
 		l.errorf(at, "unknown field %q: a documented field (companyName, serviceaccount, ...) or custom.<key>", c.Field)
 	}
-	return bangwo8.FieldInfo{}, false
+	return field.Info{}, false
 }
 
 // checkType reads type, values and as, and checks that they fit each other and the field.
@@ -253,7 +254,9 @@ func (l *loader) checkType(c *Column, nodes map[string]ast.Node, at func(string)
 	_, custom := c.CustomKey()
 	c.Type = TypeText
 	if !custom {
-		c.Type, c.Enum = defaultType(c.Field)
+		if f, ok := c.documented(); ok {
+			c.Type, c.Enum = defaultType(f)
+		}
 	}
 	if v := nodes["type"]; v != nil {
 		s, _ := l.text(v, "type")
@@ -268,10 +271,10 @@ func (l *loader) checkType(c *Column, nodes map[string]ast.Node, at func(string)
 		}
 		c.Type = t
 	}
-	if fieldIsInt(c.Field) && c.Type != TypeInt && c.Type != TypeEnum {
+	if c.holdsInt() && c.Type != TypeInt && c.Type != TypeEnum {
 		l.errorf(at("type"), "field %s holds a whole number: its type is int or enum, not %s", c.Field, c.Type)
 	}
-	if c.Field == "uId" && c.Type != TypeInt {
+	if c.Is(field.UID) && c.Type != TypeInt {
 		l.errorf(at("type"), "field uId is the company id: its type is int")
 	}
 	if v := nodes["values"]; v != nil {
@@ -280,7 +283,7 @@ func (l *loader) checkType(c *Column, nodes map[string]ast.Node, at func(string)
 	if c.Type == TypeEnum && len(c.Enum) == 0 && nodes["values"] == nil {
 		l.errorf(at("type"), "an enum column needs values: {label: value, ...}")
 	}
-	if fieldIsInt(c.Field) {
+	if c.holdsInt() {
 		for _, e := range c.Enum {
 			if _, err := strconv.ParseInt(e.Value, 10, 64); err != nil {
 				l.errorf(nodes["values"], "field %s holds a whole number: enum value %q is not one", c.Field, e.Value)
@@ -323,7 +326,7 @@ func (l *loader) values(c *Column, n ast.Node) {
 		c.Values = []string{}
 		for _, item := range n.Values {
 			if s, ok := l.text(item, "a value"); ok {
-				if contains(c.Values, s) {
+				if slices.Contains(c.Values, s) {
 					l.errorf(item, "value %q is listed twice", s)
 				}
 				c.Values = append(c.Values, s)

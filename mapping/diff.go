@@ -1,7 +1,10 @@
 package mapping
 
 import (
+	"slices"
+
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // Change is one field that a record would change.
@@ -29,8 +32,8 @@ func (r *Record) Diff(existing *bangwo8.Company) []Change {
 		out = append(out, Change{
 			Field:  v.Column.Field,
 			Header: v.Column.Header,
-			Old:    redact(v.Column.Field, old.text),
-			New:    redact(v.Column.Field, v.Text),
+			Old:    v.Column.redact(old.text),
+			New:    v.Column.redact(v.Text),
 		})
 	}
 	return out
@@ -100,7 +103,7 @@ func current(existing *bangwo8.Company, c *Column) oldValue {
 		}
 		return o
 	}
-	s, _ := existing.Get(c.Field)
+	s, _ := existing.Get(field.Key(c.Field))
 	o := oldValue{text: s}
 	if c.Type == TypeList || c.Type == TypeCascade {
 		o.elems = c.elems(bangwo8.Text(s))
@@ -112,7 +115,7 @@ func current(existing *bangwo8.Company, c *Column) oldValue {
 func (c *Column) same(old oldValue, v Value) bool {
 	switch c.Type {
 	case TypeList, TypeCascade:
-		return equalStrings(old.elems, v.Elems)
+		return slices.Equal(old.elems, v.Elems)
 	case TypeText:
 		if c.Trim {
 			return trimSpace(old.text) == v.Text
@@ -129,25 +132,13 @@ func (c *Column) same(old oldValue, v Value) bool {
 	}
 	t := trimSpace(old.text)
 	if t == "" {
-		return v.Text == "" || (fieldIsInt(c.Field) && v.Text == "0")
+		return v.Text == "" || (c.holdsInt() && v.Text == "0")
 	}
 	conv, err := c.convertType(t, Date1900)
 	if err != nil {
 		return t == v.Text
 	}
 	return conv.text == v.Text
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // isZeroDecimal reports whether s is empty or a decimal zero ("0", "0.00", "-0").

@@ -52,10 +52,10 @@
 //
 // # Fields
 //
-// The documented fields are those of bangwo8.Fields, by JSON key. uId may be a column: it is
-// read to match rows to companies (Record.UID) and never written. The other read-only fields
-// need readonly: true. custom.<key> maps the custom field key (field_1, or a name such as
-// expect_time). The default type of a documented field: int for uId, supportId and userGroup;
+// The documented fields are those of the vendor's table (package bangwo8/field), by JSON key.
+// uId may be a column: it is read to match rows to companies (Record.UID) and never written.
+// The other read-only fields need readonly: true. custom.<key> maps the custom field key
+// (field_1, or a name such as expect_time). The default type of a documented field: int for uId, supportId and userGroup;
 // enum {未删除: 1, 已删除: 2} for status; date for servicestarttime and serviceendtime;
 // datetime for createDT and updateDT; decimal for serviceCharge; list for tableName and
 // service_groupid; text for the rest and for custom fields.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // CellKind tells a spreadsheet writer how to store a cell.
@@ -49,8 +50,8 @@ func (col *Column) cell(c *bangwo8.Company) Cell {
 	if key, ok := col.CustomKey(); ok {
 		fv, _ = c.Custom(key)
 	} else {
-		s, _ := c.Get(col.Field)
-		if col.Field == "status" && s == "0" {
+		s, _ := c.Get(field.Key(col.Field))
+		if col.Is(field.Status) && s == "0" {
 			s = "" // absent, not a status
 		}
 		fv = bangwo8.Text(s)
@@ -68,7 +69,7 @@ func (col *Column) format(fv bangwo8.FieldValue) Cell {
 	switch col.Type {
 	case TypeInt:
 		v, err := col.convertType(raw, Date1900)
-		if err != nil || idField(col.Field) || !plainNumber(v.text) {
+		if err != nil || col.holdsID() || !plainNumber(v.text) {
 			return text(raw)
 		}
 		return Cell{Text: v.text, Kind: CellNumber}
@@ -122,11 +123,6 @@ func (col *Column) elems(fv bangwo8.FieldValue) []string {
 		sep = cascadeRE
 	}
 	return splitList(fv.String(), sep)
-}
-
-// idField: documented integers that are ids, stored as text like every other id.
-func idField(field string) bool {
-	return field == "uId" || field == "supportId" || field == "userGroup"
 }
 
 // plainNumber reports whether a spreadsheet can store the decimal s as a number without

@@ -2,9 +2,10 @@ package mapping
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
-	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // CustomPrefix starts the field of a column that maps a custom field: custom.<key>.
@@ -110,14 +111,14 @@ func (m *Mapping) index() {
 // vendor's Chinese label, in the vendor's order (read-only fields exported only, uId also
 // read to match), then one text column per custom key headed by the key. It matches by uId.
 func Default(customKeys []string) *Mapping {
-	m := &Mapping{Version: 1, Match: "uId"}
-	for _, f := range bangwo8.Fields {
-		if f.Key == "custom_fields" {
+	m := &Mapping{Version: 1, Match: string(field.UID)}
+	for _, f := range field.All() {
+		if f.Kind == field.Custom {
 			continue
 		}
-		c := &Column{Header: f.Label, Field: f.Key, Trim: true}
-		c.Type, c.Enum = defaultType(f.Key)
-		c.ReadOnly = f.ReadOnly && f.Key != "uId"
+		c := &Column{Header: f.Label, Field: string(f.Key), Trim: true}
+		c.Type, c.Enum = defaultType(f)
+		c.ReadOnly = f.ReadOnly && f.Key != field.UID
 		m.Columns = append(m.Columns, c)
 	}
 	m.index()
@@ -156,32 +157,48 @@ func (m *Mapping) WithCustomColumns(keys ...string) *Mapping {
 	return &out
 }
 
-// fieldIsInt reports whether the documented field holds an integer.
-func fieldIsInt(key string) bool {
-	switch key {
-	case "uId", "supportId", "userGroup", "status":
-		return true
-	}
-	return false
+// Is reports whether the column maps the documented field k.
+func (c *Column) Is(k field.Key) bool { return c.Field == string(k) }
+
+// documented returns the documented field the column maps; false for a custom field.
+func (c *Column) documented() (field.Info, bool) { return field.Lookup(field.Key(c.Field)) }
+
+// holdsInt reports whether the column maps a documented field that holds an integer.
+func (c *Column) holdsInt() bool {
+	f, ok := c.documented()
+	return ok && f.Kind.Integer()
+}
+
+// holdsID reports whether the column maps a documented integer that is an id or a group, not
+// a quantity: an export stores it as text like every other id.
+func (c *Column) holdsID() bool {
+	f, ok := c.documented()
+	return ok && f.Kind == field.Int
+}
+
+// sensitive reports whether the column's values must never appear in reports.
+func (c *Column) sensitive() bool {
+	f, ok := c.documented()
+	return ok && f.Sensitive
 }
 
 // statusEnum is the enum of the status field: the vendor's labels.
 var statusEnum = []EnumValue{{"未删除", "1"}, {"已删除", "2"}}
 
 // defaultType is the type a column of a documented field gets when the file names none.
-func defaultType(key string) (Type, []EnumValue) {
-	switch key {
-	case "uId", "supportId", "userGroup":
+func defaultType(f field.Info) (Type, []EnumValue) {
+	switch f.Kind {
+	case field.Int:
 		return TypeInt, nil
-	case "status":
-		return TypeEnum, append([]EnumValue(nil), statusEnum...)
-	case "servicestarttime", "serviceendtime":
+	case field.Enum: // status, the only one
+		return TypeEnum, slices.Clone(statusEnum)
+	case field.Date:
 		return TypeDate, nil
-	case "createDT", "updateDT":
+	case field.DateTime:
 		return TypeDateTime, nil
-	case "serviceCharge":
+	case field.Decimal:
 		return TypeDecimal, nil
-	case "tableName", "service_groupid":
+	case field.List:
 		return TypeList, nil
 	}
 	return TypeText, nil

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // Severity says whether a problem stops a row (Error) or is only worth telling (Warning).
@@ -92,7 +93,7 @@ func (b *Binding) Record(row int, cells []string) (*Record, []Problem) {
 	var problems []Problem
 	for _, bc := range b.cols {
 		c := bc.col
-		if c.ReadOnly && c.Field != "uId" {
+		if c.ReadOnly && !c.Is(field.UID) {
 			continue
 		}
 		raw := ""
@@ -102,14 +103,14 @@ func (b *Binding) Record(row int, cells []string) (*Record, []Problem) {
 		v, err := b.value(c, raw)
 		if err != nil {
 			shown := raw
-			if sensitive(c.Field) && shown != "" {
+			if c.sensitive() && shown != "" {
 				shown = "***"
 			}
 			problems = append(problems, Problem{Row: row, Column: bc.index, Letter: ColumnLetter(bc.index),
 				Header: c.Header, Value: shown, Rule: err.rule, Message: err.msg})
 			continue
 		}
-		if c.Field == "uId" {
+		if c.Is(field.UID) {
 			r.UID, _ = strconv.ParseInt(v.Text, 10, 64) // canonical int, or "" (0)
 			if c.Field == b.mapping.Match && r.UID != 0 {
 				r.Key = v.Text // an empty uId is no key: the row is new
@@ -141,8 +142,8 @@ func (b *Binding) value(c *Column, raw string) (Value, *cellError) {
 		if c.Required {
 			return v, fail(RuleRequired, "required: the cell is empty")
 		}
-		v.Set = !c.KeepEmpty && c.Field != "status" && c.Field != "uId"
-		if fieldIsInt(c.Field) {
+		v.Set = !c.KeepEmpty && !c.Is(field.Status) && !c.Is(field.UID)
+		if c.holdsInt() {
 			v.Text = "0" // the API's "none" for a group
 		}
 		return v, nil
@@ -163,12 +164,9 @@ func (c *Column) cellText(raw string) string {
 	return raw
 }
 
-// sensitive fields never appear in reports.
-func sensitive(field string) bool { return field == "servicepassword" }
-
-// redact hides a sensitive value.
-func redact(field, s string) string {
-	if sensitive(field) && s != "" {
+// redact hides a value of a sensitive column.
+func (c *Column) redact(s string) string {
+	if c.sensitive() && s != "" {
 		return "***"
 	}
 	return s
@@ -192,50 +190,7 @@ func setInput(in *bangwo8.CompanyInput, v Value, shape Shape) {
 		in.CustomFields = append(in.CustomFields, bangwo8.CustomField{Key: key, Value: fv})
 		return
 	}
-	if fieldIsInt(c.Field) {
-		n, _ := strconv.ParseInt(v.Text, 10, 64) // checked by convert; "" is 0
-		switch c.Field {
-		case "userGroup":
-			in.UserGroup = &n
-		case "status":
-			in.Status = bangwo8.Ptr(int(n))
-		}
-		return // uId and supportId are never written
-	}
-	if p := inputString(in, c.Field); p != nil {
-		*p = bangwo8.Ptr(v.Text)
-	}
-}
-
-// inputString returns the string field of a CompanyInput named by its JSON key.
-func inputString(in *bangwo8.CompanyInput, key string) **string {
-	switch key {
-	case "companyName":
-		return &in.CompanyName
-	case "servicestarttime":
-		return &in.ServiceStartTime
-	case "serviceendtime":
-		return &in.ServiceEndTime
-	case "userURL":
-		return &in.UserURL
-	case "serveNote":
-		return &in.ServeNote
-	case "serviceCharge":
-		return &in.ServiceCharge
-	case "serviceaccount":
-		return &in.ServiceAccount
-	case "servicepassword":
-		return &in.ServicePassword
-	case "address":
-		return &in.Address
-	case "tableName":
-		return &in.TableName
-	case "province":
-		return &in.Province
-	case "city":
-		return &in.City
-	case "service_groupid":
-		return &in.ServiceGroupID
-	}
-	return nil
+	// The error can be ignored: convert checked the value, and Record leaves the columns of
+	// read-only fields (the only ones Set refuses) out of Values.
+	_ = in.Set(field.Key(c.Field), v.Text)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // vendorCompany is a company as the vendor's examples show it: ids as strings, an empty date as
@@ -355,6 +356,17 @@ func TestDefault(t *testing.T) {
 	}
 	if c, _ := m.Column("createDT"); !c.ReadOnly || c.Type != TypeDateTime {
 		t.Errorf("createDT column = %+v", c)
+	}
+	// The documented columns are the vendor's table, custom_fields left out, in its order.
+	i := 0
+	for _, f := range field.All() {
+		if f.Kind == field.Custom {
+			continue
+		}
+		if c := m.Columns[i]; c.Field != string(f.Key) || c.Header != f.Label || c.ReadOnly != (f.ReadOnly && f.Key != field.UID) {
+			t.Errorf("default column %d = %s %q read-only %v; want the table's %+v", i, c.Field, c.Header, c.ReadOnly, f)
+		}
+		i++
 	}
 	if m2 := m.WithCustomColumns("field_1"); m2 != m {
 		t.Error("WithCustomColumns copied a mapping it did not change")

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -207,7 +208,7 @@ func (c *Column) checkRules(v value) *cellError {
 			elems = []string{v.text}
 		}
 		for _, e := range elems {
-			if !contains(c.Values, e) {
+			if !slices.Contains(c.Values, e) {
 				return fail(RuleValues, "%q is not one of %s", e, strings.Join(c.Values, ", "))
 			}
 		}
@@ -234,15 +235,6 @@ func anchorPattern(p string) (*regexp.Regexp, error) {
 func patternSource(re *regexp.Regexp) string {
 	s := re.String()
 	return strings.TrimSuffix(strings.TrimPrefix(s, `^(?:`), `)$`)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // splitList splits on the separators, trims every element and drops empty ones.
@@ -314,9 +306,9 @@ func validURL(s string) bool {
 func parseCheckbox(s string) (string, bool) {
 	t := strings.ToLower(trimSpace(foldWidth(s)))
 	switch {
-	case contains(checkboxYes, t):
+	case slices.Contains(checkboxYes, t):
 		return CheckboxYes, true
-	case contains(checkboxNo, t):
+	case slices.Contains(checkboxNo, t):
 		return CheckboxNo, true
 	}
 	return "", false
