@@ -93,8 +93,10 @@ func WithPacer(p *ratelimit.Pacer) Option {
 	}
 }
 
-// WithMaxRetries sets how many times a GET or PUT is retried after a 429, a 5xx or a network
-// error (default DefaultMaxRetries; 0 = no retry). A POST is never retried.
+// WithMaxRetries sets how many times a call is sent again (default DefaultMaxRetries; 0 = no
+// retry): a GET or PUT after a 429, a 5xx or a network error, a POST (a create) only after a
+// 429 or when the request never left, since anything else may have created the company (see
+// AmbiguousWriteError).
 func WithMaxRetries(n int) Option {
 	return func(c *Client) error {
 		if n < 0 {
@@ -112,6 +114,20 @@ func WithTimeout(d time.Duration) Option {
 			return fmt.Errorf("timeout %v: want >= 0", d)
 		}
 		c.timeout = d
+		return nil
+	}
+}
+
+// WithBackoff sets the delays between retries when the client has no pacer: growing from base
+// up to maxDelay, with full jitter (defaults ratelimit.DefaultBackoffBase and DefaultBackoffMax).
+// With WithPacer the pacer's backoff applies instead (ratelimit.Config.BackoffBase and
+// BackoffMax), so that one setting paces every worker. Tests use a millisecond backoff.
+func WithBackoff(base, maxDelay time.Duration) Option {
+	return func(c *Client) error {
+		if base <= 0 || maxDelay < base {
+			return fmt.Errorf("backoff %v..%v: want 0 < base <= max", base, maxDelay)
+		}
+		c.backoff = ratelimit.NewBackoff(base, maxDelay, 0)
 		return nil
 	}
 }

@@ -206,9 +206,11 @@ type companyBody struct {
 }
 
 // CreateCompany creates a company; in.CompanyName must be set and non-empty. resp.Location is
-// the new company's URL. The call is never retried: an error for which
-// errors.Is(err, ErrMaybeCreated) holds means the company may exist now, so look it up by its
-// key before creating it again. A *RateLimitError means it was not created.
+// the new company's URL. The create is sent again only when it certainly did not take effect
+// (a 429, or a request that never left), up to the client's retries. An error for which
+// errors.Is(err, ErrMaybeCreated) holds means the company may exist now: look it up by its key
+// before creating it again. Any other error (a *RateLimitError after the last retry included)
+// means it was not created.
 func (c *Client) CreateCompany(ctx context.Context, in CompanyInput) (*Company, *Response, error) {
 	if in.CompanyName == nil || strings.TrimSpace(*in.CompanyName) == "" {
 		return nil, nil, errors.New("bangwo8: create company: companyName is required")

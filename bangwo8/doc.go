@@ -15,6 +15,7 @@
 // Failures are typed: *APIError for any error answer (IsNotFound, IsUnauthorized,
 // IsValidation), *RateLimitError for a 429 with its Retry-After, and *AmbiguousWriteError
 // (errors.Is(err, ErrMaybeCreated)) for a create that may have happened. GET and PUT are
-// retried after a 429, a 5xx or a network error; a POST never is, so that a company is never
-// created twice: the caller looks it up by its key first.
+// retried after a 429, a 5xx or a network error. A POST is retried only when it certainly did
+// not take effect (a 429, or a request that never left), so that a company is never created
+// twice: after an ambiguous answer the caller looks it up by its key first.
 package bangwo8

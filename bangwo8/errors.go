@@ -70,9 +70,9 @@ func (e *RateLimitError) Unwrap() error { return &e.APIError }
 var ErrMaybeCreated = errors.New("bangwo8: the create may have reached the server")
 
 // AmbiguousWriteError is the error of a POST that failed after it may have reached the server
-// (a timeout, a dropped connection, a 5xx, an unreadable answer). A POST is never retried by
-// the client: the caller checks whether the write happened. It matches ErrMaybeCreated and
-// unwraps to the cause.
+// (a timeout, a dropped connection, a 5xx, an unreadable answer). The client returns it at
+// once, without a retry: the caller checks whether the write happened before sending it
+// again. It matches ErrMaybeCreated and unwraps to the cause.
 type AmbiguousWriteError struct {
 	Method, Path string
 	Err          error

@@ -3,10 +3,15 @@ package bangwo8
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -130,9 +135,11 @@ func TestRetries(t *testing.T) {
 		{"PUT retried after 500", "PUT", []http.HandlerFunc{reply(500, `{}`), ok}, 2, false, false, nil, 1},
 		{"PUT retried after a dropped connection", "PUT", []http.HandlerFunc{dropConnection, dropConnection, ok}, 3, false, false, nil, 2},
 		{"PUT not retried after 422", "PUT", []http.HandlerFunc{reply(422, `{}`), ok}, 1, true, false, nil, 0},
-		{"POST not retried after 503", "POST", []http.HandlerFunc{unavailable, ok}, 1, true, true, nil, 0},
-		{"POST not retried after a dropped connection", "POST", []http.HandlerFunc{dropConnection, ok}, 1, true, true, nil, 0},
-		{"POST not retried after 429, not ambiguous", "POST", []http.HandlerFunc{reply(429, `{}`, "Retry-After", "2"), ok}, 1, true, false, nil, 0},
+		{"POST not retried after 503, ambiguous", "POST", []http.HandlerFunc{unavailable, ok}, 1, true, true, nil, 0},
+		{"POST not retried after a dropped connection, ambiguous", "POST", []http.HandlerFunc{dropConnection, ok}, 1, true, true, nil, 0},
+		{"POST not retried after an unreadable 201, ambiguous", "POST", []http.HandlerFunc{reply(201, `{"company": `), ok}, 1, true, true, nil, 0},
+		{"POST retried after 429: it created nothing", "POST", []http.HandlerFunc{reply(429, `{}`, "Retry-After", "2"), ok}, 2, false, false, []time.Duration{2 * time.Second}, 1},
+		{"POST gives up after 429s, not ambiguous", "POST", []http.HandlerFunc{reply(429, `{}`)}, 4, true, false, nil, 3},
 		{"POST not retried after 400, not ambiguous", "POST", []http.HandlerFunc{reply(400, `{}`), ok}, 1, true, false, nil, 0},
 	}
 	for _, tt := range tests {
@@ -260,11 +267,94 @@ func TestPerAttemptTimeout(t *testing.T) {
 
 func TestPostToAClosedPortIsNotAmbiguous(t *testing.T) {
 	ts := newServer(t, reply(200, `{}`))
-	c, _ := newTestClient(t, ts)
+	c, rec := newTestClient(t, ts, WithMaxRetries(2))
 	ts.Close() // nothing listens any more: the dial fails before anything is sent
-	_, _, err := c.CreateCompany(context.Background(), CompanyInput{CompanyName: Ptr("a")})
+	_, resp, err := c.CreateCompany(context.Background(), CompanyInput{CompanyName: Ptr("a")})
 	if err == nil || isMaybeCreated(err) {
 		t.Fatalf("error = %v; a create that could not connect is certainly not created", err)
+	}
+	if resp.Attempts != 3 || len(rec.Delays()) != 2 || !strings.Contains(err.Error(), "gave up after 3 attempts") {
+		t.Errorf("attempts %d, sleeps %v, error %q; want 3 attempts (2 retries)", resp.Attempts, rec.Delays(), err)
+	}
+}
+
+// TestCreateRetriedWhenItCertainlyDidNotHappen: a create that got a 429, or whose connection
+// could not be opened, is sent again and creates one company; one whose answer was a 500 is
+// not, and says it may have happened.
+func TestCreateRetriedWhenItCertainlyDidNotHappen(t *testing.T) {
+	var created atomic.Int32
+	create := func(w http.ResponseWriter, r *http.Request) {
+		n := created.Add(1)
+		reply(201, fmt.Sprintf(`{"company": {"uId": %d, "companyName": "a"}}`, n), "Location", fmt.Sprintf("/api/v1/companies/%d.json", n))(w, r)
+	}
+	ctx := context.Background()
+	in := CompanyInput{CompanyName: Ptr("a")}
+
+	ts := newServer(t, reply(429, `{"error": "TooManyRequests"}`), reply(429, `{}`, "Retry-After", "1"), create)
+	c, rec := newTestClient(t, ts, WithMaxRetries(3))
+	co, resp, err := c.CreateCompany(ctx, in)
+	if err != nil || co.UID != 1 || created.Load() != 1 {
+		t.Fatalf("create after two 429s: %v, %+v, %d created", err, co, created.Load())
+	}
+	if resp.Attempts != 3 || ts.Hits() != 3 || len(rec.Delays()) != 2 || rec.Delays()[1] != time.Second {
+		t.Errorf("attempts %d, hits %d, sleeps %v; want 3, 3 and a 1s wait for the Retry-After", resp.Attempts, ts.Hits(), rec.Delays())
+	}
+
+	// The first dial is refused (as when the service restarts); the second connects.
+	ts = newServer(t, create)
+	var dials atomic.Int32
+	dialer := &net.Dialer{}
+	transport := &http.Transport{DisableKeepAlives: true, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+		}
+		return dialer.DialContext(ctx, network, addr)
+	}}
+	c, _ = newTestClient(t, ts, WithMaxRetries(3), WithHTTPClient(&http.Client{Transport: transport}))
+	co, resp, err = c.CreateCompany(ctx, in)
+	if err != nil || co.UID != 2 || resp.Attempts != 2 || ts.Hits() != 1 {
+		t.Fatalf("create after a refused dial: %v, %+v, attempts %d, hits %d", err, co, resp.Attempts, ts.Hits())
+	}
+
+	ts = newServer(t, reply(500, `{}`), create)
+	c, rec = newTestClient(t, ts, WithMaxRetries(3))
+	_, resp, err = c.CreateCompany(ctx, in)
+	var amb *AmbiguousWriteError
+	if !errors.As(err, &amb) || !isMaybeCreated(err) || resp.Attempts != 1 || ts.Hits() != 1 || len(rec.Delays()) != 0 {
+		t.Errorf("create after a 500: %v, attempts %d, hits %d, sleeps %v; want an AmbiguousWriteError at once", err, resp.Attempts, ts.Hits(), rec.Delays())
+	}
+	if statusOf(err) != http.StatusInternalServerError {
+		t.Errorf("the ambiguous error hides the 500: %v", err)
+	}
+}
+
+// TestWithBackoff: without a pacer the client waits WithBackoff's delays; with one, the pacer's.
+func TestWithBackoff(t *testing.T) {
+	unavailable := reply(503, `{}`)
+	ts := newServer(t, unavailable)
+	c, rec := newTestClient(t, ts, WithMaxRetries(5), WithBackoff(time.Millisecond, 2*time.Millisecond))
+	if _, _, err := c.GetCompany(context.Background(), 1); err == nil {
+		t.Fatal("no error after 503s")
+	}
+	if d := rec.Delays(); len(d) != 5 || slices.Max(d) > 2*time.Millisecond {
+		t.Errorf("slept %v, want 5 delays of at most 2ms", d)
+	}
+
+	clock := &fakeClock{now: testNow}
+	pacer := ratelimit.New(ratelimit.Config{Clock: clock, BackoffBase: time.Microsecond, BackoffMax: time.Microsecond})
+	ts = newServer(t, unavailable)
+	c, rec = newTestClient(t, ts, WithMaxRetries(3), WithBackoff(time.Hour, time.Hour), WithPacer(pacer))
+	if _, _, err := c.GetCompany(context.Background(), 1); err == nil {
+		t.Fatal("no error after 503s")
+	}
+	if d := rec.Delays(); len(d) != 3 || slices.Max(d) > time.Microsecond {
+		t.Errorf("slept %v, want the pacer's backoff (at most 1µs), not WithBackoff's", d)
+	}
+
+	for _, bad := range [][2]time.Duration{{0, time.Second}, {time.Second, time.Millisecond}, {-1, -1}} {
+		if _, err := NewClient("http://example.com", WithBackoff(bad[0], bad[1])); err == nil {
+			t.Errorf("WithBackoff(%v, %v) accepted", bad[0], bad[1])
+		}
 	}
 }
 

@@ -16,9 +16,13 @@ import (
 	"time"
 )
 
-// do sends one call and decodes a 2xx answer into out (when out is not nil), retrying a GET or
-// PUT after a 429, a 5xx or a network error. path is the API path ("/api/v1/companies.json");
-// in is the request body (marshalled once, so that every attempt sends the same bytes).
+// do sends one call and decodes a 2xx answer into out (when out is not nil). Up to maxRetries
+// times it sends the call again when that cannot do harm: any call after a 429 or a failure
+// that certainly happened before the request left (see neverSent), and a GET or PUT, which
+// can be repeated, also after a 5xx or a network error. A POST whose outcome is unknown is
+// returned at once as an *AmbiguousWriteError: only the caller can look the company up.
+// path is the API path ("/api/v1/companies.json"); in is the request body (marshalled once,
+// so that every attempt sends the same bytes).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) (*Response, error) {
 	var body []byte
 	if in != nil {
@@ -28,10 +32,6 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 	}
 	endpoint := c.endpoint(path, query)
-	retries := c.maxRetries
-	if method == http.MethodPost {
-		retries = 0 // a create is never sent twice blindly: see AmbiguousWriteError
-	}
 	resp := &Response{}
 	for attempt := 1; ; attempt++ {
 		resp.Attempts = attempt
@@ -53,7 +53,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		if !retryable {
 			return resp, err
 		}
-		if attempt > retries {
+		if attempt > c.maxRetries {
 			if attempt > 1 {
 				err = fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
 			}
