@@ -11,8 +11,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
-	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
 )
 
 // Import validates every row of input, finds the companies the rows match, and writes the
@@ -386,14 +386,13 @@ func (r *run) execute(ctx context.Context, t task, res ReportRow) (ReportRow, er
 	return res, nil
 }
 
-// maxCreateAttempts bounds the creates sent for one row whose answers are lost.
-const maxCreateAttempts = 3
-
-// create creates the company of rec, never twice: when the answer of a create is lost, the
-// company is looked up by the row's key before the create is sent again. A row without a key
-// is looked up by its exact name and its values (see findCreated). The journal records the
-// create before it is sent; when a resumed run finds that record without an outcome, the
-// lookup comes first. A 429 is waited out and the create sent again: it created nothing.
+// create creates the company of rec, never twice. The client sends a create again when it
+// certainly did not take effect (a 429, a request that never left); when the answer is lost
+// (errors.Is(err, bangwo8.ErrMaybeCreated)), the company is looked up by the row's key and the
+// create is sent again only if it is not there, at most opts.Retries times. A row without a
+// key is looked up by its exact name and its values (see findCreated). The journal records
+// the create before it is sent; when a resumed run finds that record without an outcome, the
+// lookup comes first.
 func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note string, err error) {
 	if r.intended(rec.Row) && (rec.Key == "" || r.m.Match == "") {
 		// Not found by the key lookup of the plan: look by name.
@@ -406,59 +405,50 @@ func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note 
 	if err := r.sink.intend(rec.Row, rec.Key); err != nil {
 		return 0, "", err
 	}
-	lost, limited := 0, 0
-	for {
+	for sent := 1; ; sent++ {
 		r.sink.wrote()
 		c, _, err := r.api.CreateCompany(ctx, rec.Input)
-		var rl *bangwo8.RateLimitError
 		switch {
 		case err == nil:
 			return c.UID, "", nil
-		case errors.As(err, &rl) && limited < maxRateLimited:
-			// A 429 means the company was not created: wait as told, then send it again. The
-			// pacer, when the client has one, has slowed every worker already.
-			limited++
-			if err := ratelimit.Sleep(ctx, max(rl.RetryAfter, 100*time.Millisecond)); err != nil {
-				return 0, "", err
-			}
-			continue
 		case !errors.Is(err, bangwo8.ErrMaybeCreated):
 			return 0, "", err
 		}
-		lost++
 		found, ferr := r.findCreated(ctx, rec)
 		switch {
 		case ferr != nil:
 			return 0, "", fmt.Errorf("%w; looking for it afterwards: %v", err, ferr)
 		case found != nil:
 			return found.UID, "found after a lost answer", nil
-		case lost >= maxCreateAttempts:
-			return 0, "", fmt.Errorf("gave up after %d creates whose answers were lost: %w", lost, err)
+		case sent > r.opts.Retries:
+			lostAnswers := fmt.Sprintf("the answers of %d creates were", sent)
+			if sent == 1 {
+				lostAnswers = "the answer of the create was"
+			}
+			return 0, "", fmt.Errorf("gave up: %s lost and no company was found (retries %d): %w",
+				lostAnswers, r.opts.Retries, err)
 		}
 	}
 }
-
-// maxRateLimited bounds the 429s one create may get before the row fails.
-const maxRateLimited = 20
 
 // findCreated looks for the company that a create of rec may have made: by the match key, or,
 // without one, by the exact name among the companies that hold every value of the row. It is
 // nil when there is none. Without a key, a company that existed before with the same name and
 // the same values is taken for the row's: harmless, since it is what the row would create.
 func (r *run) findCreated(ctx context.Context, rec *mapping.Record) (*bangwo8.Company, error) {
-	field, key := r.m.Match, rec.Key
-	if field == "" || key == "" {
+	match, key := r.m.Match, rec.Key
+	if match == "" || key == "" {
 		if rec.Input.CompanyName == nil {
 			return nil, nil
 		}
-		field, key = "companyName", trimKey(*rec.Input.CompanyName)
+		match, key = string(field.CompanyName), trimKey(*rec.Input.CompanyName)
 	}
-	found, err := findByKey(ctx, r.api, field, key)
+	found, err := findByKey(ctx, r.api, match, key)
 	if err != nil {
 		return nil, err
 	}
 	for i := range found {
-		if field == r.m.Match || holdsRow(rec, &found[i]) {
+		if match == r.m.Match || holdsRow(rec, &found[i]) {
 			return &found[i], nil
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // API is what the importer needs of the service; *bangwo8.Client has it.
@@ -33,13 +34,13 @@ const SmallLookup = 200
 const listPageSize = 1000
 
 // keyOf returns a company's value of the match field, as a record's Key would hold it.
-func keyOf(c *bangwo8.Company, field string) string {
-	switch field {
-	case "uId":
+func keyOf(c *bangwo8.Company, match string) string {
+	switch field.Key(match) {
+	case field.UID:
 		return strconv.FormatInt(c.UID, 10)
-	case "serviceaccount":
+	case field.ServiceAccount:
 		return trimKey(c.ServiceAccount)
-	case "companyName":
+	case field.CompanyName:
 		return trimKey(c.CompanyName)
 	}
 	return ""
@@ -69,12 +70,12 @@ func (e *existing) get(key string) []*bangwo8.Company { return e.byKey[key] }
 
 // lookup finds the existing companies whose match field has one of keys: by id for uId,
 // one search per key for a few keys, one pass through the list for many.
-func lookup(ctx context.Context, api API, field string, keys map[string]struct{}, concurrency int) (*existing, error) {
+func lookup(ctx context.Context, api API, match string, keys map[string]struct{}, concurrency int) (*existing, error) {
 	ex := &existing{byKey: map[string][]*bangwo8.Company{}}
 	if len(keys) == 0 {
 		return ex, nil
 	}
-	if field == "uId" {
+	if match == string(field.UID) {
 		var ids []int64
 		for k := range keys {
 			if id, err := strconv.ParseInt(k, 10, 64); err == nil && id > 0 {
@@ -84,13 +85,13 @@ func lookup(ctx context.Context, api API, field string, keys map[string]struct{}
 		slices.Sort(ids)
 		cos, err := showMany(ctx, api, ids)
 		for _, c := range cos {
-			ex.add(keyOf(&c, field), c)
+			ex.add(keyOf(&c, match), c)
 		}
 		return ex, err
 	}
 	searchable := len(keys) <= SmallLookup
 	for k := range keys {
-		if _, ok := searchQuery(field, k); !ok {
+		if _, ok := searchQuery(match, k); !ok {
 			searchable = false
 		}
 	}
@@ -99,7 +100,7 @@ func lookup(ctx context.Context, api API, field string, keys map[string]struct{}
 			if err != nil {
 				return nil, fmt.Errorf("listing companies: %w", err)
 			}
-			if k := keyOf(&c, field); k != "" {
+			if k := keyOf(&c, match); k != "" {
 				if _, ok := keys[k]; ok {
 					ex.add(k, c)
 				}
@@ -111,7 +112,7 @@ func lookup(ctx context.Context, api API, field string, keys map[string]struct{}
 	g.SetLimit(max(concurrency, 1))
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		g.Go(func() error {
-			found, err := findByKey(gctx, api, field, k)
+			found, err := findByKey(gctx, api, match, k)
 			for _, c := range found {
 				ex.add(k, c)
 			}
@@ -121,15 +122,15 @@ func lookup(ctx context.Context, api API, field string, keys map[string]struct{}
 	return ex, g.Wait()
 }
 
-// searchQuery is the search that finds the companies whose field is key, among others for a
-// name (the service matches names by "contains"). ok is false when the search language cannot
-// say it: a value with white space.
-func searchQuery(field, key string) (string, bool) {
+// searchQuery is the search that finds the companies whose match field is key, among others
+// for a name (the service matches names by "contains"). ok is false when the search language
+// cannot say it: a value with white space.
+func searchQuery(match, key string) (string, bool) {
 	var q bangwo8.Query
-	switch field {
-	case "serviceaccount":
+	switch field.Key(match) {
+	case field.ServiceAccount:
 		q = q.Account(key)
-	case "companyName":
+	case field.CompanyName:
 		// The longest space-free part of the name narrows the search; the exact name is
 		// compared afterwards.
 		words := strings.Fields(key)
@@ -150,23 +151,23 @@ func searchQuery(field, key string) (string, bool) {
 	return s, err == nil
 }
 
-// findByKey returns the companies whose field is exactly key, deleted ones included.
-func findByKey(ctx context.Context, api API, field, key string) ([]bangwo8.Company, error) {
-	if field == "uId" {
+// findByKey returns the companies whose match field is exactly key, deleted ones included.
+func findByKey(ctx context.Context, api API, match, key string) ([]bangwo8.Company, error) {
+	if match == string(field.UID) {
 		id, err := strconv.ParseInt(key, 10, 64)
 		if err != nil || id <= 0 {
 			return nil, nil
 		}
 		return showMany(ctx, api, []int64{id})
 	}
-	q, ok := searchQuery(field, key)
+	q, ok := searchQuery(match, key)
 	if !ok {
 		var out []bangwo8.Company
 		for c, err := range api.AllCompanies(ctx, bangwo8.ListOptions{IncludeDeleted: true, PerPage: listPageSize}) {
 			if err != nil {
-				return nil, fmt.Errorf("listing companies for %s %q: %w", field, key, err)
+				return nil, fmt.Errorf("listing companies for %s %q: %w", match, key, err)
 			}
-			if keyOf(&c, field) == key {
+			if keyOf(&c, match) == key {
 				out = append(out, c)
 			}
 		}
@@ -175,10 +176,10 @@ func findByKey(ctx context.Context, api API, field, key string) ([]bangwo8.Compa
 	var ids []int64
 	for c, err := range api.AllSearchResults(ctx, q, bangwo8.SearchOptions{IncludeDeleted: true, PerPage: 500}) {
 		if err != nil {
-			return nil, fmt.Errorf("searching %s %q: %w", field, key, err)
+			return nil, fmt.Errorf("searching %s %q: %w", match, key, err)
 		}
 		// Results carry the short form: the name is there, the account is not.
-		if field == "companyName" && trimKey(c.CompanyName) != key {
+		if match == string(field.CompanyName) && trimKey(c.CompanyName) != key {
 			continue
 		}
 		ids = append(ids, c.UID)
@@ -189,7 +190,7 @@ func findByKey(ctx context.Context, api API, field, key string) ([]bangwo8.Compa
 	}
 	var out []bangwo8.Company
 	for _, c := range cos {
-		if keyOf(&c, field) == key {
+		if keyOf(&c, match) == key {
 			out = append(out, c)
 		}
 	}

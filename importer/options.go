@@ -77,6 +77,10 @@ type Options struct {
 	// WriteGrace is how long writes already in flight may take to finish after the context is
 	// cancelled (default 30s): they are let finish so no create is left unknown.
 	WriteGrace time.Duration
+	// Retries is how many times a create whose answer was lost, and whose company a lookup
+	// then did not find, is sent again (the command passes --retries). 0 sends none: the row
+	// fails. A create that certainly did not happen (a 429) is retried by the client itself.
+	Retries int
 
 	Logger   *slog.Logger   // warnings and periodic messages; nil is silent
 	Progress func(Progress) // called after each row; must be quick

@@ -47,7 +47,7 @@ func (f *apiFlags) register(cmd *cobra.Command, a *app) {
 	fl.Float64Var(&f.rps, "rps", 10, "requests per second, shared by all workers")
 	fl.IntVar(&f.burst, "burst", 10, "requests allowed at once above the steady rate")
 	fl.IntVar(&f.concurrency, "concurrency", 4, "requests in flight at once")
-	fl.IntVar(&f.retries, "retries", defaultRetries, "times a read or update is sent again after a 5xx, a 429 or a dropped connection (a create is looked up instead)")
+	fl.IntVar(&f.retries, "retries", defaultRetries, "times a call is sent again after a 5xx, a 429 or a dropped connection (a create whose answer was lost is looked up first)")
 }
 
 // password reads the password from --password-file or BANGWO8_PASSWORD. It is never taken

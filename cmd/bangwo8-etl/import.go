@@ -93,7 +93,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 		Mode: mode, DryRun: f.dryRun, SkipInvalid: f.skipInvalid, Concurrency: f.api.concurrency,
 		Report: f.report, Lang: l, Journal: f.journal, MappingDigest: digest,
 		Logger: log, Progress: update, Problems: a.streams.Err, MaxProblems: f.maxProblems,
-		Assets: f.assets,
+		Assets: f.assets, Retries: f.api.retries,
 	}
 	if f.verbose {
 		opts.Plan = a.streams.Out
