@@ -49,12 +49,9 @@ func (o Order) check(name string) error {
 	return fmt.Errorf("%s %q: want asc or desc", name, string(o))
 }
 
-// DateLayout is the layout of the API's date parameters ("2012-01-01").
+// DateLayout is the layout of the API's date parameters ("2012-01-01"). The service counts
+// days in its own time zone (China Standard Time): convert a time.Time first if the day matters.
 const DateLayout = "2006-01-02"
-
-// Date formats t as the API's date parameter. The service counts days in its own time zone
-// (China Standard Time); convert t first if the day matters.
-func Date(t time.Time) string { return t.Format(DateLayout) }
 
 func checkDate(name, s string) error {
 	if s == "" {
@@ -67,7 +64,7 @@ func checkDate(name, s string) error {
 }
 
 // ListOptions are the parameters of ListCompanies. Dates are "YYYY-MM-DD" strings, as the
-// service takes them (use Date to format a time.Time); both ends include the whole day. The
+// service takes them (format a time.Time with DateLayout); both ends include the whole day. The
 // zero value lists the first page of companies not deleted, in ascending id order.
 type ListOptions struct {
 	CreatedStart, CreatedEnd string

@@ -1,6 +1,7 @@
 package bangwo8
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,8 +129,8 @@ func parseErrorBody(e *APIError, body []byte) {
 	if json.Unmarshal(body, &eb) != nil {
 		return
 	}
-	e.Code = firstNonEmpty(rawText(eb.Error), rawText(eb.Errcode), rawText(eb.Code))
-	e.Description = firstNonEmpty(eb.Description, eb.Errmsg, eb.Message)
+	e.Code = cmp.Or(rawText(eb.Error), rawText(eb.Errcode), rawText(eb.Code))
+	e.Description = cmp.Or(eb.Description, eb.Errmsg, eb.Message)
 	if len(eb.Details) > 0 {
 		_ = json.Unmarshal(eb.Details, &e.Details) // details of another shape stay in Body
 	}
@@ -142,14 +143,14 @@ func bodyError(status int, body []byte) *APIError {
 	if json.Unmarshal(body, &eb) != nil {
 		return nil
 	}
-	code := firstNonEmpty(rawText(eb.Errcode), rawText(eb.Code))
+	code := cmp.Or(rawText(eb.Errcode), rawText(eb.Code))
 	if code == "" || code == "0" {
 		return nil
 	}
 	return &APIError{
 		StatusCode:  status,
 		Code:        code,
-		Description: firstNonEmpty(eb.Errmsg, eb.Message, eb.Description),
+		Description: cmp.Or(eb.Errmsg, eb.Message, eb.Description),
 		Body:        snippet(body),
 	}
 }
@@ -161,15 +162,6 @@ func rawText(raw json.RawMessage) string {
 		return ""
 	}
 	return s
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // snippetLen bounds the body text kept in an error.

@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,12 +11,7 @@ import (
 // sortedKeys orders custom field keys by name, numbers in numeric order: field_2 comes before
 // field_10, and names (expect_time) sort among them by their text.
 func sortedKeys(set map[string]bool) []string {
-	keys := make([]string, 0, len(set))
-	for k := range set {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, compareKeys)
-	return keys
+	return slices.SortedFunc(maps.Keys(set), compareKeys)
 }
 
 func compareKeys(a, b string) int {

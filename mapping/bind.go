@@ -26,19 +26,6 @@ type boundColumn struct {
 	index int // 0-based index in the sheet row
 }
 
-// Mapping returns the mapping the binding was made from.
-func (b *Binding) Mapping() *Mapping { return b.mapping }
-
-// Has reports whether the sheet has a column for field.
-func (b *Binding) Has(field string) bool {
-	for _, bc := range b.cols {
-		if bc.col.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
 // normalizeHeader makes the headers people type comparable: surrounding white space (full-width
 // too) and byte order marks go, full-width letters and brackets become ASCII, and runs of
 // white space inside become one space.

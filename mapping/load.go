@@ -1,11 +1,12 @@
 package mapping
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -61,9 +62,8 @@ func Parse(name string, data []byte) (*Mapping, error) {
 	l := &loader{name: name}
 	m := l.parse(data)
 	if len(l.problems) > 0 {
-		sort.SliceStable(l.problems, func(i, j int) bool {
-			a, b := l.problems[i], l.problems[j]
-			return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
+		slices.SortStableFunc(l.problems, func(a, b FileProblem) int {
+			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 		})
 		return nil, &FileError{Name: name, Problems: l.problems}
 	}

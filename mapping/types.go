@@ -36,14 +36,7 @@ const (
 var Types = []Type{TypeText, TypeInt, TypeDecimal, TypeDate, TypeDateTime, TypeEnum, TypeList,
 	TypeCascade, TypeURL, TypeEmail, TypeCheckbox}
 
-func (t Type) valid() bool {
-	for _, x := range Types {
-		if t == x {
-			return true
-		}
-	}
-	return false
-}
+func (t Type) valid() bool { return slices.Contains(Types, t) }
 
 // Checkbox labels: what the vendor stores, and every spelling accepted for each on import.
 const (
