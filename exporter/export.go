@@ -13,17 +13,17 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 )
 
-// Summary tells what an export did.
+// Summary tells what an export did, and (tally.Summary) to which file and how long it took.
 type Summary struct {
-	File      string
+	tally.Summary
 	Format    Format
-	Source    string  // list, search or ids
-	Companies int     // rows written
-	Sheets    int     // xlsx sheets; 0 for CSV
-	Pages     int     // pages (or id chunks) read
-	Seconds   float64 // wall time
+	Source    string // list, search or ids
+	Companies int    // rows written
+	Sheets    int    // xlsx sheets; 0 for CSV
+	Pages     int    // pages (or id chunks) read
 
 	Deleted   int // dropped: soft-deleted, and deleted ones were not asked for
 	Repeats   int // dropped: already written by this export (pages shifted under it)
@@ -75,7 +75,8 @@ func Run(ctx context.Context, api API, o Options) (*Summary, error) {
 		return nil, err
 	}
 
-	e := &export{o: &o, src: src, prev: prev, next: next, sum: &Summary{File: o.Out, Format: format, Source: src.name}}
+	e := &export{o: &o, src: src, prev: prev, next: next, began: began,
+		sum: &Summary{Summary: tally.Summary{File: o.Out}, Format: format, Source: src.name}}
 	err = atomicfile.Write(o.Out, func(f *os.File) error {
 		if o.Mapping == nil {
 			return e.viaSpool(ctx, f)
@@ -91,7 +92,7 @@ func Run(ctx context.Context, api API, o Options) (*Summary, error) {
 		}
 		e.sum.NewestUpdate = next.Newest
 	}
-	e.sum.Seconds = time.Since(began).Seconds()
+	e.sum.Elapsed = time.Since(began)
 	return e.sum, nil
 }
 
@@ -116,6 +117,7 @@ type export struct {
 	src        *source
 	prev, next *State
 	sum        *Summary
+	began      time.Time
 }
 
 // each reads the source and calls write for every company that belongs in the file.
@@ -165,7 +167,7 @@ func (e *export) keep(c *bangwo8.Company, fresh repeatFilter) bool {
 // progress reports done companies of total (0: unknown) in phase.
 func (e *export) progress(phase string, done, total int) {
 	if e.o.Progress != nil {
-		e.o.Progress(Progress{Phase: phase, Companies: done, Pages: e.sum.Pages, Total: total})
+		e.o.Progress(Progress{Phase: phase, Done: int64(done), Total: int64(total), Pages: int64(e.sum.Pages), Elapsed: time.Since(e.began)})
 	}
 }
 

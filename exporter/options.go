@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
@@ -71,13 +72,11 @@ type Filter struct {
 	IncludeDeleted           bool
 }
 
-// Progress is what an export reports as it goes.
-type Progress struct {
-	Phase     string // "fetch" while pages arrive, "write" while a spool is written out
-	Companies int    // rows written (or spooled) so far in this phase
-	Pages     int    // pages (or id chunks) consumed so far
-	Total     int    // rows to write in the "write" phase; 0 when unknown
-}
+// Progress is what an export reports as it goes, in the shape of every run of this module:
+// Phase is "fetch" while pages arrive, "write" while a spool is written out; Done counts the
+// companies written (or spooled) so far in the phase; Total is the companies to write in the
+// "write" phase (0 when unknown); Pages counts the pages (or id chunks) consumed so far.
+type Progress = tally.Progress
 
 // Options describe one export.
 type Options struct {

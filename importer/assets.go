@@ -10,6 +10,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/extension"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // RuleAsset is the rule a row breaks when the mapping's extension keeps several assets for it
@@ -30,12 +31,12 @@ type assetIndex struct {
 // names the asset fields by key, a _id column is required and unique, ownerType and owner
 // columns are optional. Surrounding spaces of cells are removed.
 func loadAssets(path string, cfg extension.Config) (*assetIndex, error) {
-	src, err := Open(path, "")
+	src, err := sheet.Open(path, "")
 	if err != nil {
-		return nil, &InputError{File: path, Err: err}
+		return nil, err
 	}
 	defer src.Close()
-	_, header, err := readHeader(src, path)
+	_, header, err := sheet.ReadHeader(src, path)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ func loadAssets(path string, cfg extension.Config) (*assetIndex, error) {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
 		header[i] = h
 		if h != "" && seen[h] {
-			return nil, &InputError{File: path, Sheet: src.Sheet(), Row: 1, Err: fmt.Errorf("column %s: the asset field %q appears twice", mapping.ColumnLetter(i), h)}
+			return nil, &sheet.InputError{File: path, Sheet: src.Sheet(), Row: 1, Err: fmt.Errorf("column %s: the asset field %q appears twice", mapping.ColumnLetter(i), h)}
 		}
 		seen[h] = true
 		if h == extension.IDField {
@@ -53,12 +54,12 @@ func loadAssets(path string, cfg extension.Config) (*assetIndex, error) {
 		}
 	}
 	if idCol < 0 {
-		return nil, &InputError{File: path, Sheet: src.Sheet(), Err: errors.New("the asset table has no _id column (the asset's id, which cPara's _id takes)")}
+		return nil, &sheet.InputError{File: path, Sheet: src.Sheet(), Err: errors.New("the asset table has no _id column (the asset's id, which cPara's _id takes)")}
 	}
 	x := &assetIndex{cfg: cfg, byOwner: map[[2]string][]int{}, byType: map[string][]int{}}
 	ids := map[string]int{}
 	for {
-		row, cells, err := nextRow(src)
+		row, cells, err := sheet.NextRow(src)
 		if err == io.EOF {
 			break
 		}
@@ -73,7 +74,7 @@ func loadAssets(path string, cfg extension.Config) (*assetIndex, error) {
 		}
 		id := r[extension.IDField]
 		bad := func(format string, args ...any) error {
-			return &InputError{File: path, Sheet: src.Sheet(), Row: row, Err: fmt.Errorf("column %s (_id): "+format, append([]any{mapping.ColumnLetter(idCol)}, args...)...)}
+			return &sheet.InputError{File: path, Sheet: src.Sheet(), Row: row, Err: fmt.Errorf("column %s (_id): "+format, append([]any{mapping.ColumnLetter(idCol)}, args...)...)}
 		}
 		if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
 			return nil, bad("%q is not an asset id (a positive whole number)", id)

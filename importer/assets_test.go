@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,7 +144,7 @@ func TestBackfillFillsLeavesAndRefuses(t *testing.T) {
 		103: {"company_model": "A1", "company_asset": "3"},
 		104: {},
 	} {
-		if got := customValues(t, client, uid); !equalMaps(got, want) {
+		if got := customValues(t, client, uid); !maps.Equal(got, want) {
 			t.Errorf("company %d: %v, want %v", uid, got, want)
 		}
 	}
@@ -214,18 +215,6 @@ func readAssetReport(t *testing.T, path string) map[int]map[string]string {
 		out[i+2] = row
 	}
 	return out
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || v != w {
-			return false
-		}
-	}
-	return true
 }
 
 // FuzzLoadAssets: any asset file is read or refused with an error, never a panic, and the rows

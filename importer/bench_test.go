@@ -97,7 +97,7 @@ func BenchmarkValidateXLSX(b *testing.B) {
 				// collected, so it follows the GC's pacing as much as the code.
 				var live uint64
 				quarter := func(p Progress) {
-					if p.Phase == PhaseValidate && p.Done > 0 && p.Done%(n/4) == 0 {
+					if p.Phase == PhaseValidate && p.Done > 0 && p.Done%int64(n/4) == 0 {
 						runtime.GC()
 						var ms runtime.MemStats
 						runtime.ReadMemStats(&ms)
@@ -105,7 +105,7 @@ func BenchmarkValidateXLSX(b *testing.B) {
 					}
 				}
 				start := time.Now()
-				sum, err := Validate(context.Background(), in, m, Options{Progress: quarter})
+				sum, err := Validate(context.Background(), in, m, ValidateOptions{Progress: quarter})
 				elapsed := time.Since(start)
 				close(stop)
 				if err != nil || sum.Rows != n || sum.Invalid != 0 {

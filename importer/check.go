@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // RuleDuplicateKey is the rule a row breaks when an earlier row of the file has its match key.
@@ -27,8 +28,8 @@ type checker struct {
 
 // bind reads the header of src and returns a checker for its rows, with the warnings Bind
 // reported (unknown columns, optional columns missing).
-func bind(src Source, name string, m *mapping.Mapping) (*checker, []mapping.Problem, error) {
-	headerRow, header, err := readHeader(src, name)
+func bind(src sheet.Source, name string, m *mapping.Mapping) (*checker, []mapping.Problem, error) {
+	headerRow, header, err := sheet.ReadHeader(src, name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -37,7 +38,7 @@ func bind(src Source, name string, m *mapping.Mapping) (*checker, []mapping.Prob
 		return nil, nil, &HeaderError{File: name, Sheet: src.Sheet(), Problems: problems}
 	}
 	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}, header: header}
-	if _, isCSV := src.(*csvSource); isCSV {
+	if _, isCSV := src.(*sheet.CSV); isCSV {
 		// A CSV cell beyond the header is a row shifted by an unquoted comma; in a workbook it
 		// is a note beside the table, and is ignored.
 		for i, h := range header {
@@ -65,7 +66,7 @@ func sameHeader(a, b string) bool {
 // check converts a row and checks its key against the rows before it. The record is nil when
 // the row is invalid.
 func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Problem) {
-	if bad := cellProblems(row, cells, c.header, c.width); len(bad) > 0 {
+	if bad := sheet.CellProblems(row, cells, c.header, c.width); len(bad) > 0 {
 		_, problems := c.binding.Record(row, cells)
 		return nil, append(bad, problems...)
 	}

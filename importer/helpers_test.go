@@ -16,6 +16,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/report"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
@@ -181,7 +182,7 @@ func writeCSV(t testing.TB, path string, rows [][]string, enc string) {
 }
 
 // readReport reads a CSV report.
-func readReport(t testing.TB, path string) []ReportRow {
+func readReport(t testing.TB, path string) []report.Row {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -192,11 +193,11 @@ func readReport(t testing.TB, path string) []ReportRow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []ReportRow
+	var out []report.Row
 	for _, r := range recs[1:] {
 		var row int
 		fmt.Sscan(r[0], &row)
-		out = append(out, ReportRow{Row: row, Action: Action(r[1]), UID: r[2], Key: r[3], Changed: r[4], Rule: r[5], Error: r[6], Note: r[7]})
+		out = append(out, report.Row{Row: row, Action: report.Action(r[1]), UID: r[2], Key: r[3], Changed: r[4], Rule: r[5], Error: r[6], Note: r[7]})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,10 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/report"
+	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // Import validates every row of input, finds the companies the rows match, and writes the
@@ -24,12 +28,19 @@ import (
 //
 // Nothing is written when any row is invalid, unless opts.SkipInvalid. A row that fails is
 // reported, not fatal; a 401 stops the run, and so does ctx: rows in flight are let finish
-// (opts.WriteGrace), the rest are reported as skipped. The report is written in every case.
-// The error is nil unless the run could not finish (the summary says how far it got).
+// (opts.WriteGrace), the rest are reported as skipped. The report is written in every case
+// but one: a write to the report or the journal that fails (a full disk) ends the run at once
+// with that error, and drops the report. The error is nil unless the run could not finish
+// (the summary says how far it got).
 func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts Options) (*Summary, error) {
+	return importWith(ctx, api, input, m, opts, openReport)
+}
+
+// importWith is Import with its report started by open.
+func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, opts Options, open reportOpener) (_ *Summary, err error) {
 	start := time.Now()
 	opts.defaults(m)
-	sum := &Summary{File: input, Mode: opts.Mode, DryRun: opts.DryRun}
+	sum := &Summary{Summary: tally.Summary{File: input}, Mode: opts.Mode, DryRun: opts.DryRun}
 	defer func() { sum.Elapsed = time.Since(start) }()
 	if opts.Mode == ModeUpdate && m.Match == "" {
 		return sum, fmt.Errorf("mode update needs a match key in the mapping (match: uId, serviceaccount or companyName)")
@@ -46,7 +57,7 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 	if opts.Journal != "" {
 		size, digest, err := FileDigest(input)
 		if err != nil {
-			return sum, &InputError{File: input, Err: err}
+			return sum, &sheet.InputError{File: input, Err: err}
 		}
 		j, err = openJournal(opts.Journal, journalHeader{Kind: journalKind, Version: 1, Input: input,
 			Size: size, SHA256: digest, Mapping: opts.MappingDigest, Mode: opts.Mode})
@@ -57,7 +68,9 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 			j.f.Close() // read for the plan, never written by a dry run
 			j.f = nil
 		} else {
-			defer j.close()
+			// The last lines are on disk only once synced: a run whose journal cannot be
+			// synced has not recorded what it did, and says so.
+			defer func() { err = cmp.Or(err, j.close()) }()
 		}
 	}
 
@@ -65,9 +78,12 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems}
 	keys := map[string]struct{}{}
 	valid := 0
-	sheet, err := scan(ctx, input, m, pp.warnVia(warner(&opts, input)), func(row int, rec *mapping.Record, problems []mapping.Problem) error {
+	progress := func(phase string, done, total int) {
+		opts.Progress(Progress{Phase: phase, Done: int64(done), Total: int64(total), Elapsed: time.Since(start)})
+	}
+	sheetName, err := scan(ctx, input, m, pp.warnVia(warner(opts.Logger, input)), func(row int, rec *mapping.Record, problems []mapping.Problem) error {
 		sum.Rows++
-		opts.Progress(Progress{Phase: PhaseValidate, Done: sum.Rows})
+		progress(PhaseValidate, sum.Rows, 0)
 		if rec == nil {
 			pp.print(problems)
 			return nil
@@ -83,7 +99,7 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 		}
 		return nil
 	})
-	sum.Sheet = sheet
+	sum.Sheet = sheetName
 	if err != nil {
 		return sum, err
 	}
@@ -92,12 +108,12 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 
 	r := &run{api: api, m: m, opts: &opts, sum: sum, journal: j, pp: pp, blockedBy: sum.Rows - valid, assets: assets}
 	if !blocked && m.Match != "" {
-		opts.Progress(Progress{Phase: PhaseLookup, Total: len(keys)})
+		progress(PhaseLookup, 0, len(keys))
 		r.existing, err = lookup(ctx, api, m.Match, keys, opts.Concurrency)
 		if err != nil {
 			return sum, fmt.Errorf("finding the existing companies: %w", err)
 		}
-		opts.Progress(Progress{Phase: PhaseLookup, Done: len(keys), Total: len(keys)})
+		progress(PhaseLookup, len(keys), len(keys))
 	}
 	if !blocked && !opts.SkipInvalid && !opts.DryRun && (r.assets != nil || r.existing != nil && r.anyKeyInTrouble(keys)) {
 		// Some rows cannot be matched: find how many before anything is written.
@@ -112,17 +128,14 @@ func Import(ctx context.Context, api API, input string, m *mapping.Mapping, opts
 	clear(keys)
 
 	// Pass 2: plan and write each row.
-	rep, err := newReport(&opts, input, m)
+	rep, err := open(opts.Report, input, m, opts.Lang)
 	if err != nil {
 		return sum, err
 	}
-	r.sink = newSink(rep, j, sum, &opts)
+	r.sink = newSink(rep, j, sum, &opts, start)
 	err = r.writeAll(ctx, input, blocked)
 	pp.finish()
-	if cerr := rep.close(); err == nil {
-		err = cerr
-	}
-	return sum, err
+	return sum, cmp.Or(err, r.sink.closeReport())
 }
 
 // run is the second pass of one import.
@@ -144,7 +157,7 @@ type run struct {
 type task struct {
 	seq     int
 	rec     *mapping.Record
-	action  Action
+	action  report.Action
 	target  *bangwo8.Company // the company to update
 	input   bangwo8.CompanyInput
 	changes []mapping.Change
@@ -165,23 +178,26 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 	g.SetLimit(r.opts.Concurrency)
 	seq := 0
 	_, scanErr := scanCells(context.WithoutCancel(ctx), input, r.m, nil, func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
+		if err := r.sink.failed(); err != nil {
+			return err // the report or the journal cannot be written: read no further
+		}
 		t := task{seq: seq, rec: rec}
 		seq++
 		// The cells outlive the call when the row is written by a worker: keep a copy, for the
 		// workbook report only (the rows waiting for it are at most the writes in flight).
-		if wantsCells(r.opts.Report) {
+		if report.ShowsCells(r.opts.Report) {
 			cells = slices.Clone(cells)
 		} else {
 			cells = nil
 		}
 		if rec == nil {
 			rules, msg := describe(problems)
-			r.sink.put(t.seq, ReportRow{Row: row, Action: ActionInvalid, Rule: rules, Error: msg, Cells: cells, Problems: problems}, false)
+			r.sink.put(t.seq, report.Row{Row: row, Action: report.ActionInvalid, Rule: rules, Error: msg, Cells: cells, Problems: problems}, false)
 			return nil
 		}
-		base := ReportRow{Row: row, Key: rec.Key, UID: uidText(rec.UID), Cells: cells}
+		base := report.Row{Row: row, Key: rec.Key, UID: uidText(rec.UID), Cells: cells}
 		if e, done := r.journalDone(row); done {
-			base.Action, base.UID = ActionSkipped, uidText(e.UID)
+			base.Action, base.UID = report.ActionSkipped, uidText(e.UID)
 			base.Note = fmt.Sprintf("%s by an earlier run (journal)", e.Action)
 			r.sink.put(t.seq, base, false)
 			return nil
@@ -191,7 +207,7 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			return nil
 		}
 		if err := r.plan(&t); err != nil {
-			base.Action, base.Rule, base.Error, base.Asset = ActionInvalid, string(ruleOf(err)), err.Error(), t.asset
+			base.Action, base.Rule, base.Error, base.Asset = report.ActionInvalid, string(ruleOf(err)), err.Error(), t.asset
 			if t.target != nil {
 				base.UID = uidText(t.target.UID)
 			}
@@ -209,9 +225,9 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 		}
 		base.Changed = changedFields(t.changes)
 		switch {
-		case t.action == ActionUnchanged || t.action == ActionCreated: // nothing to send
+		case t.action == report.ActionUnchanged || t.action == report.ActionCreated: // nothing to send
 			base.Action = t.action
-			if t.action == ActionCreated {
+			if t.action == report.ActionCreated {
 				base.Note = "found: created by an interrupted run"
 			}
 			r.sink.put(t.seq, base, !r.opts.DryRun)
@@ -221,14 +237,14 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			r.sink.put(t.seq, base, false)
 			return nil
 		case gctx.Err() != nil:
-			base.Action = ActionSkipped
+			base.Action = report.ActionSkipped
 			base.Note = "not written: the run stopped"
 			r.sink.put(t.seq, base, false)
 			return nil
 		}
 		g.Go(func() error {
 			res, fatal := r.execute(wctx, t, base)
-			r.sink.put(t.seq, res, res.Action == ActionCreated || res.Action == ActionUpdated)
+			r.sink.put(t.seq, res, res.Action == report.ActionCreated || res.Action == report.ActionUpdated)
 			return fatal
 		})
 		return nil
@@ -248,8 +264,8 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 	return r.sink.err
 }
 
-func (r *run) putBlocked(seq int, base ReportRow) {
-	base.Action = ActionSkipped
+func (r *run) putBlocked(seq int, base report.Row) {
+	base.Action = report.ActionSkipped
 	base.Note = fmt.Sprintf("not written: %d rows are invalid (fix them, or use --skip-invalid)", r.blockedBy)
 	r.sink.put(seq, base, false)
 }
@@ -319,7 +335,7 @@ func (r *run) plan(t *task) error {
 	}
 	rec, field := t.rec, r.m.Match
 	if field == "" || (rec.Key == "" && r.opts.Mode != ModeUpdate) {
-		t.action = ActionCreate
+		t.action = report.ActionCreate
 		return nil
 	}
 	if rec.Key == "" {
@@ -336,7 +352,7 @@ func (r *run) plan(t *task) error {
 	case len(found) == 0 && (r.opts.Mode == ModeUpdate || field == "uId"):
 		return fmt.Errorf("no company has %s %q", field, rec.Key)
 	case len(found) == 0:
-		t.action = ActionCreate
+		t.action = report.ActionCreate
 		return nil
 	}
 	t.target = found[0]
@@ -344,44 +360,44 @@ func (r *run) plan(t *task) error {
 		// The company is this row's if an earlier run of this journal sent its create and was
 		// stopped before it heard the answer; anything else with the key is a collision.
 		if r.intended(rec.Row) {
-			t.action = ActionCreated
+			t.action = report.ActionCreated
 			return nil
 		}
 		return fmt.Errorf("a company with %s %q exists (uId %d): use --mode upsert or update", field, rec.Key, t.target.UID)
 	}
 	t.input, t.changes = rec.Update(t.target)
-	t.action = ActionUpdate
+	t.action = report.ActionUpdate
 	if len(t.changes) == 0 {
-		t.action = ActionUnchanged
+		t.action = report.ActionUnchanged
 	}
 	return nil
 }
 
 // execute writes one planned row. The returned error is fatal to the run (a 401); any other
 // failure is the row's, in its report line.
-func (r *run) execute(ctx context.Context, t task, res ReportRow) (ReportRow, error) {
+func (r *run) execute(ctx context.Context, t task, res report.Row) (report.Row, error) {
 	var fatal error
 	fail := func(err error) {
-		res.Action, res.Error = ActionFailed, err.Error()
+		res.Action, res.Error = report.ActionFailed, err.Error()
 		if bangwo8.IsUnauthorized(err) {
 			fatal = fmt.Errorf("row %d: %w", res.Row, err)
 		}
 	}
 	switch t.action {
-	case ActionUpdate:
+	case report.ActionUpdate:
 		r.sink.wrote()
 		if _, _, err := r.api.UpdateCompany(ctx, t.target.UID, t.input); err != nil {
 			fail(err)
 			return res, fatal
 		}
-		res.Action = ActionUpdated
-	case ActionCreate:
+		res.Action = report.ActionUpdated
+	case report.ActionCreate:
 		uid, note, err := r.create(ctx, t.rec)
 		if err != nil {
 			fail(err)
 			return res, fatal
 		}
-		res.Action, res.UID, res.Note = ActionCreated, uidText(uid), note
+		res.Action, res.UID, res.Note = report.ActionCreated, uidText(uid), note
 	}
 	return res, nil
 }

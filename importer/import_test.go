@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bangwo8-etl/bangwo8-etl/report"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
@@ -14,7 +15,7 @@ func TestImportModesByEachKey(t *testing.T) {
 		match string
 		mode  Mode
 		rows  [][]string
-		want  map[Action]int
+		want  map[report.Action]int
 		check func(t *testing.T, byAcc map[string][]string)
 	}{
 		{
@@ -24,7 +25,7 @@ func TestImportModesByEachKey(t *testing.T) {
 				{"", "乙公司", "acc-2", "2018/5/6", "0", "", "北京市/海淀区"},     // unchanged
 				{"", "新公司", "acc-9", "2020年1月2日", "1.5", "pw", "上海市/浦东"}, // create
 			},
-			want: map[Action]int{ActionUpdated: 1, ActionUnchanged: 1, ActionCreated: 1},
+			want: map[report.Action]int{report.ActionUpdated: 1, report.ActionUnchanged: 1, report.ActionCreated: 1},
 			check: func(t *testing.T, byAcc map[string][]string) {
 				if got := byAcc["acc-1"]; len(got) != 1 || got[0] != "甲公司改" {
 					t.Errorf("acc-1 = %v", got)
@@ -40,7 +41,7 @@ func TestImportModesByEachKey(t *testing.T) {
 				{"103", "丙公司", "acc-3b", "", "", "", ""},
 				{"999", "无此公司", "x", "", "", "", ""}, // unknown uId: invalid
 			},
-			want: map[Action]int{ActionInvalid: 1, ActionSkipped: 1},
+			want: map[report.Action]int{report.ActionInvalid: 1, report.ActionSkipped: 1},
 		},
 		{
 			name: "upsert by uId", match: "uId", mode: ModeUpsert,
@@ -48,7 +49,7 @@ func TestImportModesByEachKey(t *testing.T) {
 				{"103", "丙公司", "acc-3b", "", "", "", ""},
 				{"", "新公司", "acc-7", "", "", "", ""}, // empty uId: create
 			},
-			want: map[Action]int{ActionUpdated: 1, ActionCreated: 1},
+			want: map[report.Action]int{report.ActionUpdated: 1, report.ActionCreated: 1},
 			check: func(t *testing.T, byAcc map[string][]string) {
 				if len(byAcc["acc-3b"]) != 1 || len(byAcc["acc-3"]) != 0 || len(byAcc["acc-7"]) != 1 {
 					t.Errorf("accounts: %v", byAcc)
@@ -60,7 +61,7 @@ func TestImportModesByEachKey(t *testing.T) {
 			rows: [][]string{
 				{"", "乙公司", "acc-2", "2019-01-01", "", "", ""},
 			},
-			want: map[Action]int{ActionUpdated: 1},
+			want: map[report.Action]int{report.ActionUpdated: 1},
 		},
 		{
 			name: "upsert by companyName creates an unknown name", match: "companyName", mode: ModeUpsert,
@@ -68,14 +69,14 @@ func TestImportModesByEachKey(t *testing.T) {
 				{"", "甲", "acc-x", "", "", "", ""}, // "甲" is in 甲公司, but not equal: create
 				{"", "甲公司", "acc-1", "2017-01-01", "10.0", "", ""},
 			},
-			want: map[Action]int{ActionCreated: 1, ActionUnchanged: 1},
+			want: map[report.Action]int{report.ActionCreated: 1, report.ActionUnchanged: 1},
 		},
 		{
 			name: "create without a key", match: "", mode: ModeCreate,
 			rows: [][]string{
 				{"", "甲公司", "acc-1", "", "", "", ""}, // no key: a second 甲公司
 			},
-			want: map[Action]int{ActionCreated: 1},
+			want: map[report.Action]int{report.ActionCreated: 1},
 		},
 		{
 			name: "create collides with an existing key", match: "serviceaccount", mode: ModeCreate,
@@ -83,7 +84,7 @@ func TestImportModesByEachKey(t *testing.T) {
 				{"", "甲公司", "acc-1", "", "", "", ""},
 				{"", "丁公司", "acc-4", "", "", "", ""},
 			},
-			want: map[Action]int{ActionInvalid: 1, ActionSkipped: 1},
+			want: map[report.Action]int{report.ActionInvalid: 1, report.ActionSkipped: 1},
 		},
 	}
 	for _, tt := range tests {
@@ -96,7 +97,7 @@ func TestImportModesByEachKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[Action]int{}
+			got := map[report.Action]int{}
 			for _, r := range readReport(t, rep) {
 				got[r.Action]++
 			}
@@ -145,13 +146,13 @@ func TestImportInvalidRowsWriteNothingUnlessSkipInvalid(t *testing.T) {
 			if n := cnt.posts.Load() + cnt.puts.Load(); n != wantWrites {
 				t.Errorf("%d writes, want %d", n, wantWrites)
 			}
-			report := readReport(t, rep)
-			if len(report) != 4 || report[1].Action != ActionInvalid || report[1].Rule != "required" || report[2].Rule != "date" {
-				t.Errorf("report: %+v", report)
+			rows := readReport(t, rep)
+			if len(rows) != 4 || rows[1].Action != report.ActionInvalid || rows[1].Rule != "required" || rows[2].Rule != "date" {
+				t.Errorf("report: %+v", rows)
 			}
-			wantFirst := map[bool]Action{false: ActionSkipped, true: ActionCreated}[skip]
-			if report[0].Action != wantFirst || report[3].Action != wantFirst {
-				t.Errorf("valid rows: %s, %s; want %s", report[0].Action, report[3].Action, wantFirst)
+			wantFirst := map[bool]report.Action{false: report.ActionSkipped, true: report.ActionCreated}[skip]
+			if rows[0].Action != wantFirst || rows[3].Action != wantFirst {
+				t.Errorf("valid rows: %s, %s; want %s", rows[0].Action, rows[3].Action, wantFirst)
 			}
 		})
 	}

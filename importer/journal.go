@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/report"
 )
 
 // The journal is a JSON-lines file: a header naming the run, then one line per finished row.
@@ -35,15 +37,15 @@ type journalHeader struct {
 
 // JournalEntry is one finished row.
 type JournalEntry struct {
-	Row    int    `json:"row"`
-	Key    string `json:"key,omitempty"`
-	Action Action `json:"action"`
-	UID    int64  `json:"uId,omitempty"`
+	Row    int           `json:"row"`
+	Key    string        `json:"key,omitempty"`
+	Action report.Action `json:"action"`
+	UID    int64         `json:"uId,omitempty"`
 }
 
-// ActionCreating marks, in the journal, a create about to be sent: a row that has it but no
+// actionCreating marks, in the journal, a create about to be sent: a row that has it but no
 // finished entry may have been created by a run that was killed before it heard the answer.
-const ActionCreating Action = "creating"
+const actionCreating report.Action = "creating"
 
 type journal struct {
 	f        *os.File
@@ -109,7 +111,7 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Row <= 0 {
 			return nil, fmt.Errorf("journal %s: line %d is not a journal entry", path, line)
 		}
-		if e.Action == ActionCreating {
+		if e.Action == actionCreating {
 			j.intents[e.Row] = true
 			continue
 		}
@@ -177,7 +179,7 @@ func (j *journal) record(e JournalEntry) error {
 // request, so that a run killed before the answer leaves a trace; the OS keeps it even if the
 // process dies before the next sync.
 func (j *journal) intend(row int, key string) error {
-	return j.append(JournalEntry{Row: row, Key: key, Action: ActionCreating})
+	return j.append(JournalEntry{Row: row, Key: key, Action: actionCreating})
 }
 
 func (j *journal) sync() error {

@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/report"
 )
 
 // Mode says what an import may do to the companies.
@@ -48,14 +50,38 @@ const (
 	PhaseWrite    = "write"
 )
 
-// Progress is a count of rows done in a phase; Total is 0 while unknown.
-type Progress struct {
-	Phase       string
-	Done, Total int
+// Progress is a count of rows done in a phase (PhaseValidate, PhaseLookup, PhaseWrite), the
+// shape every run of this module reports.
+type Progress = tally.Progress
+
+// ValidateOptions configure Validate. The zero value validates silently and writes no
+// report.
+type ValidateOptions struct {
+	Report string // .csv or .xlsx; "" for none
+	// Lang is the language of the .xlsx report's status words and comments ("" is Chinese).
+	Lang lang.Lang
+
+	Logger   *slog.Logger   // warnings (unknown columns); nil is silent
+	Progress func(Progress) // called after each row; must be quick
+	// Problems gets a line per problem of an invalid row (file, sheet, row, column, value,
+	// rule), at most MaxProblems lines (default 100) and a count of the rest.
+	Problems    io.Writer
+	MaxProblems int
 }
 
-// Options configure Validate and Import. The zero value validates and imports with the
-// defaults and writes no report.
+func (o *ValidateOptions) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Progress == nil {
+		o.Progress = func(Progress) {}
+	}
+	if o.MaxProblems <= 0 {
+		o.MaxProblems = 100
+	}
+}
+
+// Options configure Import. The zero value imports with the defaults and writes no report.
 type Options struct {
 	Mode        Mode // "" is DefaultMode
 	DryRun      bool // plan only: nothing is written
@@ -63,7 +89,7 @@ type Options struct {
 	Concurrency int  // writes in flight at once; default 4
 
 	// Assets is an asset table (.xlsx or .csv) whose rows fill the cPara targets of each row
-	// through the mapping's extension block (see assets.go); "" for none.
+	// through the mapping's extension block (see loadAssets); "" for none.
 	Assets string
 
 	Report string // .csv or .xlsx; "" for none
@@ -75,7 +101,9 @@ type Options struct {
 	MappingDigest string
 
 	// WriteGrace is how long writes already in flight may take to finish after the context is
-	// cancelled (default 30s): they are let finish so no create is left unknown.
+	// cancelled (default 3s): they are let finish so that a create is recorded, not left
+	// unknown, and short so that Ctrl-C or SIGTERM ends the run within seconds whatever the
+	// service does. A create cut off is found again by the next run (see the journal).
 	WriteGrace time.Duration
 	// Retries is how many times a create whose answer was lost, and whose company a lookup
 	// then did not find, is sent again (the command passes --retries). 0 sends none: the row
@@ -101,54 +129,57 @@ func (o *Options) defaults(m *mapping.Mapping) {
 		o.Concurrency = 4
 	}
 	if o.WriteGrace <= 0 {
-		o.WriteGrace = 30 * time.Second
+		o.WriteGrace = DefaultWriteGrace
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Progress == nil {
-		o.Progress = func(Progress) {}
-	}
-	if o.MaxProblems <= 0 {
-		o.MaxProblems = 100
-	}
+	v := o.validateOptions()
+	v.defaults()
+	o.Logger, o.Progress, o.MaxProblems = v.Logger, v.Progress, v.MaxProblems
 }
 
-// Summary counts what a run did with the rows of the file (blank rows not counted).
+// DefaultWriteGrace is Options.WriteGrace when it is not set.
+const DefaultWriteGrace = 3 * time.Second
+
+// validateOptions are the options of the validation Import does first.
+func (o *Options) validateOptions() ValidateOptions {
+	return ValidateOptions{Report: o.Report, Lang: o.Lang, Logger: o.Logger, Progress: o.Progress,
+		Problems: o.Problems, MaxProblems: o.MaxProblems}
+}
+
+// Summary counts what a run did with the rows of the file (blank rows not counted), and
+// says which file and how long it took (tally.Summary).
 type Summary struct {
-	File        string        `json:"file"`
-	Sheet       string        `json:"sheet,omitempty"`
-	Mode        Mode          `json:"mode,omitempty"`
-	DryRun      bool          `json:"dry_run,omitempty"`
-	Rows        int           `json:"rows"`
-	Valid       int           `json:"valid"`
-	Invalid     int           `json:"invalid"`
-	Created     int           `json:"created"`
-	Updated     int           `json:"updated"`
-	Unchanged   int           `json:"unchanged"`
-	Failed      int           `json:"failed"`
-	Skipped     int           `json:"skipped"`
-	Writes      int           `json:"writes"` // creates and updates sent, retries included
-	Interrupted bool          `json:"interrupted,omitempty"`
-	Elapsed     time.Duration `json:"elapsed"`
+	tally.Summary
+	Sheet       string `json:"sheet,omitempty"`
+	Mode        Mode   `json:"mode,omitempty"`
+	DryRun      bool   `json:"dry_run,omitempty"`
+	Rows        int    `json:"rows"`
+	Valid       int    `json:"valid"`
+	Invalid     int    `json:"invalid"`
+	Created     int    `json:"created"`
+	Updated     int    `json:"updated"`
+	Unchanged   int    `json:"unchanged"`
+	Failed      int    `json:"failed"`
+	Skipped     int    `json:"skipped"`
+	Writes      int    `json:"writes"` // creates and updates sent, retries included
+	Interrupted bool   `json:"interrupted,omitempty"`
 }
 
 // count adds a row's outcome.
-func (s *Summary) count(a Action) {
+func (s *Summary) count(a report.Action) {
 	switch a {
-	case ActionInvalid:
+	case report.ActionInvalid:
 		s.Invalid++
-	case ActionCreated, ActionCreate:
+	case report.ActionCreated, report.ActionCreate:
 		s.Created++
-	case ActionUpdated, ActionUpdate:
+	case report.ActionUpdated, report.ActionUpdate:
 		s.Updated++
-	case ActionUnchanged:
+	case report.ActionUnchanged:
 		s.Unchanged++
-	case ActionFailed:
+	case report.ActionFailed:
 		s.Failed++
-	case ActionSkipped:
+	case report.ActionSkipped:
 		s.Skipped++
-	case ActionValid:
+	case report.ActionValid:
 		s.Valid++
 	}
 }

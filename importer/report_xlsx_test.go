@@ -37,7 +37,7 @@ func toAny(s []string) []any {
 	return out
 }
 
-func openReport(t *testing.T, path string) (*excelize.File, [][]string) {
+func openWorkbook(t *testing.T, path string) (*excelize.File, [][]string) {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -71,14 +71,14 @@ func TestXLSXReportOfValidate(t *testing.T) {
 	m := testMapping(t, "serviceaccount")
 	input := reportInput(t)
 	report := tempPath(t, "报告.xlsx")
-	sum, err := Validate(context.Background(), input, m, Options{Report: report})
+	sum, err := Validate(context.Background(), input, m, ValidateOptions{Report: report})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Invalid != 3 || sum.Valid != 2 {
 		t.Fatalf("summary %+v", sum)
 	}
-	f, rows := openReport(t, report)
+	f, rows := openWorkbook(t, report)
 	sheet := f.GetSheetName(0)
 	if sheet != "客户" {
 		t.Errorf("report sheet %q, want the input's 客户 (the importer reads the first sheet)", sheet)
@@ -142,10 +142,10 @@ func TestXLSXReportOfValidate(t *testing.T) {
 
 	// A report of the report: the added columns once, the bad cells where they were.
 	again := tempPath(t, "again.xlsx")
-	if _, err := Validate(context.Background(), report, m, Options{Report: again}); err != nil {
+	if _, err := Validate(context.Background(), report, m, ValidateOptions{Report: again}); err != nil {
 		t.Fatal(err)
 	}
-	g, againRows := openReport(t, again)
+	g, againRows := openWorkbook(t, again)
 	if !slices.Equal(againRows[0], wantHeader) {
 		t.Errorf("report of a report: header %q, want %q", againRows[0], wantHeader)
 	}
@@ -163,7 +163,7 @@ func TestXLSXReportOfValidate(t *testing.T) {
 	if err := f.Save(); err != nil {
 		t.Fatal(err)
 	}
-	sum, err = Validate(context.Background(), report, m, Options{})
+	sum, err = Validate(context.Background(), report, m, ValidateOptions{})
 	if err != nil || sum.Invalid != 0 || sum.Valid != 5 {
 		t.Fatalf("the fixed report: %+v, %v", sum, err)
 	}
@@ -190,7 +190,7 @@ func TestXLSXReportOfImportInEnglish(t *testing.T) {
 	if sum.Created != 2 || sum.Invalid != 3 {
 		t.Fatalf("summary %+v", sum)
 	}
-	f, rows := openReport(t, report)
+	f, rows := openWorkbook(t, report)
 	n := len(testHeader) + 1
 	if rows[0][n] != "[result]" {
 		t.Errorf("header %q", rows[0])
@@ -228,10 +228,10 @@ func TestXLSXReportOfCSVInputAndLargeNumbers(t *testing.T) {
 		{"", "乙", "a-2", "2020-01-01", "1234567890123456.5", "", ""},
 	}, "utf8")
 	report := tempPath(t, "r.xlsx")
-	if _, err := Validate(context.Background(), input, m, Options{Report: report}); err != nil {
+	if _, err := Validate(context.Background(), input, m, ValidateOptions{Report: report}); err != nil {
 		t.Fatal(err)
 	}
-	f, rows := openReport(t, report)
+	f, rows := openWorkbook(t, report)
 	if f.GetSheetName(0) != "公司" {
 		t.Errorf("sheet of a CSV input's report: %q", f.GetSheetName(0))
 	}
@@ -254,7 +254,7 @@ func BenchmarkValidateReport(b *testing.B) {
 				stop := make(chan struct{})
 				peak := peakHeap(stop)
 				start := time.Now()
-				sum, err := Validate(context.Background(), in, m, Options{Report: report})
+				sum, err := Validate(context.Background(), in, m, ValidateOptions{Report: report})
 				elapsed := time.Since(start)
 				close(stop)
 				if err != nil || sum.Rows != n {

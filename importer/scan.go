@@ -4,15 +4,20 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
+	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/report"
+	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // scan reads input once: the header, then every row that is not blank, each checked and
 // handed to each with its record (nil when invalid) and problems. Nothing of a row is kept
 // after each returns, so memory does not grow with the rows.
 func scan(ctx context.Context, input string, m *mapping.Mapping, warn func([]mapping.Problem, string),
-	each func(row int, rec *mapping.Record, problems []mapping.Problem) error) (sheet string, err error) {
+	each func(row int, rec *mapping.Record, problems []mapping.Problem) error) (sheetName string, err error) {
 	return scanCells(ctx, input, m, warn, func(row int, _ []string, rec *mapping.Record, problems []mapping.Problem) error {
 		return each(row, rec, problems)
 	})
@@ -21,37 +26,37 @@ func scan(ctx context.Context, input string, m *mapping.Mapping, warn func([]map
 // scanCells is scan that also hands each the row's cells as read (valid until each returns),
 // for the workbook report, which shows the rows as they were.
 func scanCells(ctx context.Context, input string, m *mapping.Mapping, warn func([]mapping.Problem, string),
-	each func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error) (sheet string, err error) {
-	src, err := Open(input, m.Sheet)
+	each func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error) (sheetName string, err error) {
+	src, err := sheet.Open(input, m.Sheet)
 	if err != nil {
 		return "", err
 	}
 	defer src.Close()
-	sheet = src.Sheet()
+	sheetName = src.Sheet()
 	c, warnings, err := bind(src, input, m)
 	if err != nil {
-		return sheet, err
+		return sheetName, err
 	}
 	if warn != nil {
-		warn(warnings, sheet)
+		warn(warnings, sheetName)
 	}
 	for n := 0; ; n++ {
 		if n%256 == 0 && ctx.Err() != nil {
-			return sheet, ctx.Err()
+			return sheetName, ctx.Err()
 		}
 		row, cells, err := src.Next()
 		if err == io.EOF {
-			return sheet, nil
+			return sheetName, nil
 		}
 		if err != nil {
-			return sheet, err
+			return sheetName, err
 		}
 		if c.binding.Blank(cells) {
 			continue
 		}
 		rec, problems := c.check(row, cells)
 		if err := each(row, cells, rec, problems); err != nil {
-			return sheet, err
+			return sheetName, err
 		}
 	}
 }
@@ -103,11 +108,11 @@ func (p *problemPrinter) finish() {
 }
 
 // warner logs the header warnings (unknown columns, optional columns missing).
-func warner(o *Options, input string) func([]mapping.Problem, string) {
+func warner(log *slog.Logger, input string) func([]mapping.Problem, string) {
 	return func(problems []mapping.Problem, sheet string) {
 		for _, p := range problems {
 			if p.Severity == mapping.Warning {
-				o.Logger.Warn(p.Message, "file", input, "sheet", sheet, "column", p.Letter)
+				log.Warn(p.Message, "file", input, "sheet", sheet, "column", p.Letter)
 			}
 		}
 	}
@@ -115,47 +120,42 @@ func warner(o *Options, input string) func([]mapping.Problem, string) {
 
 // Validate checks every row of input against m without calling the service, and writes the
 // report: one line per row, valid or invalid with its problems. The error is for a file that
-// cannot be read (*InputError, *HeaderError) or a report that cannot be written; invalid rows
-// are counted in the summary.
-func Validate(ctx context.Context, input string, m *mapping.Mapping, opts Options) (*Summary, error) {
-	opts.defaults(m)
-	sum := &Summary{File: input}
-	rep, err := newReport(&opts, input, m)
+// cannot be read (*sheet.InputError, *HeaderError) or a report that cannot be written (which
+// ends the validation at once); invalid rows are counted in the summary.
+func Validate(ctx context.Context, input string, m *mapping.Mapping, opts ValidateOptions) (*Summary, error) {
+	return validateWith(ctx, input, m, opts, openReport)
+}
+
+// validateWith is Validate with its report started by open.
+func validateWith(ctx context.Context, input string, m *mapping.Mapping, opts ValidateOptions, open reportOpener) (*Summary, error) {
+	start := time.Now()
+	opts.defaults()
+	sum := &Summary{Summary: tally.Summary{File: input}}
+	defer func() { sum.Elapsed = time.Since(start) }()
+	rep, err := open(opts.Report, input, m, opts.Lang)
 	if err != nil {
 		return sum, err
 	}
 	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems}
-	sheet, err := scanCells(ctx, input, m, pp.warnVia(warner(&opts, input)), func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
+	sheetName, err := scanCells(ctx, input, m, pp.warnVia(warner(opts.Logger, input)), func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
 		sum.Rows++
-		r := ReportRow{Row: row, Action: ActionValid, Cells: cells, Problems: problems}
+		r := report.Row{Row: row, Action: report.ActionValid, Cells: cells, Problems: problems}
 		if rec == nil {
 			pp.print(problems)
-			r.Action = ActionInvalid
+			r.Action = report.ActionInvalid
 			r.Rule, r.Error = describe(problems)
 		} else {
 			r.Key, r.UID = rec.Key, uidText(rec.UID)
 		}
 		sum.count(r.Action)
-		opts.Progress(Progress{Phase: PhaseValidate, Done: sum.Rows})
-		return rep.write(r)
+		opts.Progress(Progress{Phase: PhaseValidate, Done: int64(sum.Rows), Elapsed: time.Since(start)})
+		return rep.Write(r)
 	})
-	sum.Sheet = sheet
+	sum.Sheet = sheetName
 	pp.finish()
 	if err != nil {
-		rep.abort()
+		rep.Abort()
 		return sum, err
 	}
-	return sum, rep.close()
-}
-
-// EachRecord calls each with the record of every valid row of input, in order, and returns
-// the first error reading the file; invalid rows are left out (Validate reports them).
-func EachRecord(ctx context.Context, input string, m *mapping.Mapping, each func(*mapping.Record)) error {
-	_, err := scan(ctx, input, m, nil, func(_ int, rec *mapping.Record, _ []mapping.Problem) error {
-		if rec != nil {
-			each(rec)
-		}
-		return nil
-	})
-	return err
+	return sum, rep.Close()
 }

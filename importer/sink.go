@@ -1,29 +1,59 @@
 package importer
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/report"
 )
 
 // sink receives the outcome of every row, from the reader and from the writers, and writes
 // the report in the file's order: rows that finish early wait in pending for the rows before
 // them, which are at most the writes in flight. The journal gets each row as soon as it is
 // done, so a crash loses as little as possible.
+//
+// The first error of the report or the journal (a full disk) is kept: the run stops reading
+// rows (see failed) and returns it. Each file gets no row after its own error, and until then
+// the rows still in flight: the journal is what stops the next run from creating them again. Nothing here blocks but the lock, which no one holds
+// while waiting.
 type sink struct {
 	mu      sync.Mutex
-	report  reportWriter
+	report  report.Writer
 	journal *journal
 	sum     *Summary
 	opts    *Options
+	start   time.Time
 	next    int
-	pending map[int]ReportRow
+	pending map[int]report.Row
 	done    int
 	err     error // the first report or journal error
+	// reportErr and journalErr are each file's own error, after which it gets no more rows.
+	reportErr, journalErr error
 }
 
-func newSink(rep reportWriter, j *journal, sum *Summary, opts *Options) *sink {
-	return &sink{report: rep, journal: j, sum: sum, opts: opts, pending: map[int]ReportRow{}}
+func newSink(rep report.Writer, j *journal, sum *Summary, opts *Options, start time.Time) *sink {
+	return &sink{report: rep, journal: j, sum: sum, opts: opts, start: start, pending: map[int]report.Row{}}
+}
+
+// failed is the first error writing the report or the journal; nil while there is none.
+func (s *sink) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// closeReport puts the report in place, or drops it when a write to it failed.
+func (s *sink) closeReport() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reportErr != nil {
+		s.report.Abort()
+		return nil // s.err has it
+	}
+	return s.report.Close()
 }
 
 // wrote counts a write sent to the service.
@@ -45,14 +75,13 @@ func (s *sink) intend(row int, key string) error {
 
 // put records row number seq (0-based, in file order). journaled rows are appended to the
 // journal: those that need no write when the same command runs again.
-func (s *sink) put(seq int, r ReportRow, journaled bool) {
+func (s *sink) put(seq int, r report.Row, journaled bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if journaled && s.journal != nil && s.journal.f != nil {
+	if journaled && s.journal != nil && s.journal.f != nil && s.journalErr == nil {
 		uid, _ := strconv.ParseInt(r.UID, 10, 64) // "" for none
-		if err := s.journal.record(JournalEntry{Row: r.Row, Key: r.Key, Action: r.Action, UID: uid}); err != nil && s.err == nil {
-			s.err = err
-		}
+		s.journalErr = s.journal.record(JournalEntry{Row: r.Row, Key: r.Key, Action: r.Action, UID: uid})
+		s.err = cmp.Or(s.err, s.journalErr)
 	}
 	s.sum.count(r.Action)
 	s.pending[seq] = r
@@ -64,25 +93,32 @@ func (s *sink) put(seq int, r ReportRow, journaled bool) {
 		delete(s.pending, s.next)
 		s.next++
 		s.done++
-		if err := s.report.write(r); err != nil && s.err == nil {
-			s.err = err
+		if s.reportErr == nil {
+			s.reportErr = s.report.Write(r)
+			s.err = cmp.Or(s.err, s.reportErr)
 		}
-		if s.opts.Plan != nil && r.Action != ActionSkipped && r.Action != ActionInvalid {
-			fmt.Fprintf(s.opts.Plan, "row %d: %s", r.Row, r.Action)
-			if r.UID != "" {
-				fmt.Fprintf(s.opts.Plan, " uId %s", r.UID)
-			}
-			if r.Changed != "" {
-				fmt.Fprintf(s.opts.Plan, ": %s", r.Changed)
-			}
-			if r.Error != "" {
-				fmt.Fprintf(s.opts.Plan, ": %s", r.Error)
-			}
-			if r.Asset != "" {
-				fmt.Fprintf(s.opts.Plan, " [asset %s]", r.Asset)
-			}
-			fmt.Fprintln(s.opts.Plan)
-		}
-		s.opts.Progress(Progress{Phase: PhaseWrite, Done: s.done, Total: s.sum.Rows})
+		s.plan(r)
+		s.opts.Progress(Progress{Phase: PhaseWrite, Done: int64(s.done), Total: int64(s.sum.Rows), Elapsed: time.Since(s.start)})
 	}
+}
+
+// plan writes the line of opts.Plan of a row that was (or would be) written.
+func (s *sink) plan(r report.Row) {
+	if s.opts.Plan == nil || r.Action == report.ActionSkipped || r.Action == report.ActionInvalid {
+		return
+	}
+	fmt.Fprintf(s.opts.Plan, "row %d: %s", r.Row, r.Action)
+	if r.UID != "" {
+		fmt.Fprintf(s.opts.Plan, " uId %s", r.UID)
+	}
+	if r.Changed != "" {
+		fmt.Fprintf(s.opts.Plan, ": %s", r.Changed)
+	}
+	if r.Error != "" {
+		fmt.Fprintf(s.opts.Plan, ": %s", r.Error)
+	}
+	if r.Asset != "" {
+		fmt.Fprintf(s.opts.Plan, " [asset %s]", r.Asset)
+	}
+	fmt.Fprintln(s.opts.Plan)
 }

@@ -145,7 +145,7 @@ func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
 	return p.Message
 }
 
-// Status is the word a report shows for what happened to a row (importer.Action values).
+// Status is the word a report shows for what happened to a row (report.Action values).
 func (l Lang) Status(action string) string {
 	words := map[string][2]string{
 		"valid":     {"正确", "valid"},

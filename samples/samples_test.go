@@ -28,7 +28,7 @@ func TestSamplesImport(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sum, err := importer.Validate(ctx, paths[0], m, importer.Options{})
+				sum, err := importer.Validate(ctx, paths[0], m, importer.ValidateOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -66,7 +66,7 @@ func TestBrokenSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := filepath.Join(t.TempDir(), "report.csv")
-	sum, err := importer.Validate(context.Background(), paths[0], m, importer.Options{Report: report})
+	sum, err := importer.Validate(context.Background(), paths[0], m, importer.ValidateOptions{Report: report})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -216,7 +216,7 @@ func (d *demo) changeAndExport(ctx context.Context, m *mapping.Mapping) error {
 }
 
 func (d *demo) validateBroken(ctx context.Context, input string, m *mapping.Mapping) error {
-	sum, err := importer.Validate(ctx, input, m, importer.Options{Report: d.path(demoBrokenReport)})
+	sum, err := importer.Validate(ctx, input, m, importer.ValidateOptions{Report: d.path(demoBrokenReport)})
 	if err != nil {
 		return fmt.Errorf("demo validate: %w", err)
 	}

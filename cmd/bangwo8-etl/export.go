@@ -112,7 +112,7 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 		}
 		return &exitError{code: exitFailed, err: err}
 	}
-	reportExport(log, sum, paceAttrs(pacer, sum.Seconds)...)
+	reportExport(log, sum, paceAttrs(pacer, sum.Elapsed.Seconds())...)
 	return nil
 }
 
@@ -130,7 +130,7 @@ func reportExport(log *slog.Logger, sum *exporter.Summary, extra ...any) {
 		"companies", sum.Companies,
 		"sheets", sum.Sheets,
 		"file", sum.File,
-		"seconds", fmt.Sprintf("%.2f", sum.Seconds),
+		"seconds", sum.Seconds(),
 		"pages", sum.Pages,
 		"deleted_skipped", sum.Deleted,
 	}

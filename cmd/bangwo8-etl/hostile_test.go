@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -256,7 +258,7 @@ func zipOf(files map[string]string) func(*testing.T) []byte {
 	return func(t *testing.T) []byte {
 		var b bytes.Buffer
 		w := zip.NewWriter(&b)
-		for _, name := range sortedKeys(files) {
+		for _, name := range slices.Sorted(maps.Keys(files)) {
 			f, err := w.Create(name)
 			if err != nil {
 				t.Fatal(err)
@@ -268,21 +270,6 @@ func zipOf(files map[string]string) func(*testing.T) []byte {
 		}
 		return b.Bytes()
 	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := range keys {
-		for j := i + 1; j < len(keys); j++ {
-			if keys[j] < keys[i] {
-				keys[i], keys[j] = keys[j], keys[i]
-			}
-		}
-	}
-	return keys
 }
 
 // withSheetXML is a workbook whose first sheet's XML is replaced by sheet, so that a test can

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
+	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // TestImportBinaryKilledAndResumed kills the real binary in the middle of a create run and
@@ -182,21 +184,41 @@ func TestImportRoundTrip(t *testing.T) {
 func canonicalRows(t *testing.T, path string, m *mapping.Mapping) []string {
 	t.Helper()
 	report := path + ".report.csv"
-	sum, err := importer.Validate(context.Background(), path, m, importer.Options{Report: report})
+	sum, err := importer.Validate(context.Background(), path, m, importer.ValidateOptions{Report: report})
 	if err != nil || sum.Invalid > 0 {
 		t.Fatalf("%s: %v %+v", path, err, sum)
 	}
-	var out []string
-	err = importer.EachRecord(context.Background(), path, m, func(rec *mapping.Record) {
-		var b strings.Builder
-		fmt.Fprintf(&b, "uId=%d", rec.UID)
-		for _, v := range rec.Values {
-			fmt.Fprintf(&b, " %s=%q", v.Column.Field, v.Text)
-		}
-		out = append(out, b.String())
-	})
+	src, err := sheet.Open(path, m.Sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	defer src.Close()
+	headerRow, header, err := sheet.ReadHeader(src, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, problems := m.Bind(header, mapping.ReadOptions{DateSystem: src.DateSystem(), HeaderRow: headerRow})
+	if b == nil {
+		t.Fatalf("%s: %v", path, problems)
+	}
+	var out []string
+	for {
+		row, cells, err := sheet.NextRow(src)
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, problems := b.Record(row, cells)
+		if rec == nil {
+			t.Fatalf("%s: row %d: %v", path, row, problems)
+		}
+		var line strings.Builder
+		fmt.Fprintf(&line, "uId=%d", rec.UID)
+		for _, v := range rec.Values {
+			fmt.Fprintf(&line, " %s=%q", v.Column.Field, v.Text)
+		}
+		out = append(out, line.String())
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // loadMapping loads the mapping file: a bad one is a configuration error (exit 2), its
@@ -41,14 +42,14 @@ func checkReportPath(path string) error {
 // or a journal of another run, is a usage error (2); a file whose header or syntax is bad is
 // invalid input (3); the rest (a 401, the network, Ctrl-C) failed the run (1).
 func importExit(err error) error {
-	var ie *importer.InputError
+	var ie *sheet.InputError
 	var he *importer.HeaderError
 	switch {
 	case errors.As(err, &he):
 		return &exitError{code: exitPartial, err: err}
 	case errors.As(err, &ie) && (ie.Line > 0 || ie.Row > 0):
 		return &exitError{code: exitPartial, err: err}
-	case errors.As(err, &ie), errors.Is(err, importer.ErrJournalMismatch), errors.Is(err, importer.ErrUnsupported):
+	case errors.As(err, &ie), errors.Is(err, importer.ErrJournalMismatch), errors.Is(err, sheet.ErrUnsupported):
 		return &exitError{code: exitUsage, err: err}
 	}
 	return &exitError{code: exitFailed, err: err}
@@ -86,7 +87,7 @@ func logSummary(log *slog.Logger, msg string, sum *importer.Summary, report stri
 			"created", sum.Created, "updated", sum.Updated, "unchanged", sum.Unchanged,
 			"failed", sum.Failed, "skipped", sum.Skipped, "writes", sum.Writes)
 		if sum.Elapsed > 0 {
-			attrs = append(attrs, "seconds", fmt.Sprintf("%.2f", sum.Elapsed.Seconds()))
+			attrs = append(attrs, "seconds", sum.Seconds())
 		}
 		if sum.Interrupted {
 			attrs = append(attrs, "interrupted", true)

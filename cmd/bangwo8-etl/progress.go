@@ -10,6 +10,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/exporter"
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 )
 
 // progressLogEvery spaces the progress log lines written when stderr is not a terminal.
@@ -41,7 +42,7 @@ func newProgress(a *app, log *slog.Logger, logMsg, unit string, labels map[strin
 // newExportProgress reports an export: companies fetched, then written out of the spool.
 func newExportProgress(a *app, log *slog.Logger) (*progress, func(exporter.Progress)) {
 	p := newProgress(a, log, "export progress", "companies", map[string]string{"fetch": "fetching", "write": "writing"})
-	return p, func(pr exporter.Progress) { p.update(pr.Phase, pr.Companies, pr.Total, "pages", pr.Pages) }
+	return p, func(pr exporter.Progress) { p.update(pr, "pages", pr.Pages) }
 }
 
 // newImportProgress reports a validation or an import, phase by phase.
@@ -51,14 +52,15 @@ func newImportProgress(a *app, log *slog.Logger) (*progress, func(importer.Progr
 		importer.PhaseLookup:   "finding companies",
 		importer.PhaseWrite:    "writing",
 	})
-	return p, func(pr importer.Progress) { p.update(pr.Phase, pr.Done, pr.Total) }
+	return p, func(pr importer.Progress) { p.update(pr) }
 }
 
-// update records that done of total (0 or less: not known yet) are through phase; attrs are
-// extra key/value pairs for the log line.
-func (p *progress) update(phase string, done, total int, attrs ...any) {
+// update records that pr.Done of pr.Total (0 or less: not known yet) are through pr.Phase;
+// attrs are extra key/value pairs for the log line.
+func (p *progress) update(pr tally.Progress, attrs ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	phase, done, total := pr.Phase, pr.Done, pr.Total
 	changed := phase != p.phase
 	p.phase = phase
 	if p.w != nil {
@@ -68,7 +70,7 @@ func (p *progress) update(phase string, done, total int, attrs ...any) {
 			}
 			p.bar = p.newBar(phase, total)
 		}
-		_ = p.bar.Set(done)
+		_ = p.bar.Set64(done)
 		return
 	}
 	if changed || time.Since(p.lastLog) >= progressLogEvery {
@@ -77,7 +79,7 @@ func (p *progress) update(phase string, done, total int, attrs ...any) {
 	}
 }
 
-func (p *progress) newBar(phase string, total int) *progressbar.ProgressBar {
+func (p *progress) newBar(phase string, total int64) *progressbar.ProgressBar {
 	if total <= 0 {
 		total = -1 // a spinner: the total is not known yet
 	}
@@ -85,7 +87,7 @@ func (p *progress) newBar(phase string, total int) *progressbar.ProgressBar {
 	if desc == "" {
 		desc = phase
 	}
-	return progressbar.NewOptions(total,
+	return progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(p.w),
 		progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowCount(),

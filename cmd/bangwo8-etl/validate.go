@@ -40,7 +40,7 @@ invalid.`,
 			}
 			log := a.logger()
 			progress, update := newImportProgress(a, log)
-			sum, err := importer.Validate(cmd.Context(), f.in, m, importer.Options{
+			sum, err := importer.Validate(cmd.Context(), f.in, m, importer.ValidateOptions{
 				Report: f.report, Lang: l, Logger: log, Progress: update,
 				Problems: a.streams.Out, MaxProblems: f.maxProblems,
 			})

@@ -1,4 +1,4 @@
-package importer
+package sheet
 
 import (
 	"bufio"
@@ -29,33 +29,33 @@ const (
 
 var bomUTF8 = []byte{0xEF, 0xBB, 0xBF}
 
-// csvSource reads a CSV file with encoding/csv: strict quoting, any number of fields per row.
-type csvSource struct {
+// CSV reads a CSV file with encoding/csv: strict quoting, any number of fields per row.
+type CSV struct {
 	name     string
 	file     io.Closer
 	r        *csv.Reader
 	encoding Encoding
 }
 
-// OpenCSV opens the CSV file at path, detecting its encoding (see DetectEncoding).
-func OpenCSV(path string) (Source, error) {
+// OpenCSV opens the CSV file at path, detecting its encoding (see detectEncoding).
+func OpenCSV(path string) (*CSV, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &InputError{File: path, Err: err}
 	}
-	s, err := NewCSVSource(path, f)
+	s, err := NewCSV(path, f)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	s.(*csvSource).file = f
+	s.file = f
 	return s, nil
 }
 
-// NewCSVSource reads CSV from r, named name in messages. r is read once to detect the
-// encoding, then again from the start. Closing the source does not close r.
-func NewCSVSource(name string, r io.ReadSeeker) (Source, error) {
-	enc, err := DetectEncoding(r)
+// NewCSV reads CSV from r, named name in messages. r is read once to detect the encoding,
+// then again from the start. Closing the source does not close r.
+func NewCSV(name string, r io.ReadSeeker) (*CSV, error) {
+	enc, err := detectEncoding(r)
 	if err != nil {
 		return nil, &InputError{File: name, Err: err}
 	}
@@ -83,13 +83,13 @@ func NewCSVSource(name string, r io.ReadSeeker) (Source, error) {
 	cr.FieldsPerRecord = -1 // people leave trailing cells off; the mapping reads what is there
 	cr.ReuseRecord = true
 	cr.LazyQuotes = false
-	return &csvSource{name: name, r: cr, encoding: enc}, nil
+	return &CSV{name: name, r: cr, encoding: enc}, nil
 }
 
-// DetectEncoding reads r to its end and tells its encoding: a UTF-8 byte order mark, valid
+// detectEncoding reads r to its end and tells its encoding: a UTF-8 byte order mark, valid
 // UTF-8 throughout, or else GBK. A UTF-16 file (Excel's "Unicode text") is refused with a
 // clear error rather than read as garbage.
-func DetectEncoding(r io.Reader) (Encoding, error) {
+func detectEncoding(r io.Reader) (Encoding, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(3)
 	if err != nil && err != io.EOF {
@@ -134,7 +134,7 @@ func DetectEncoding(r io.Reader) (Encoding, error) {
 
 // Next returns the next record; its row number is the line it starts on, which is the
 // spreadsheet's row unless a quoted cell spans lines.
-func (s *csvSource) Next() (int, []string, error) {
+func (s *CSV) Next() (int, []string, error) {
 	rec, err := s.r.Read()
 	if err == io.EOF {
 		return 0, nil, io.EOF
@@ -150,13 +150,13 @@ func (s *csvSource) Next() (int, []string, error) {
 	return line, rec, nil
 }
 
-func (s *csvSource) Sheet() string                  { return "" }
-func (s *csvSource) DateSystem() mapping.DateSystem { return mapping.Date1900 }
+func (s *CSV) Sheet() string                  { return "" }
+func (s *CSV) DateSystem() mapping.DateSystem { return mapping.Date1900 }
 
 // Encoding is the detected encoding of the file.
-func (s *csvSource) Encoding() Encoding { return s.encoding }
+func (s *CSV) Encoding() Encoding { return s.encoding }
 
-func (s *csvSource) Close() error {
+func (s *CSV) Close() error {
 	if s.file != nil {
 		return s.file.Close()
 	}

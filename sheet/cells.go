@@ -1,4 +1,4 @@
-package importer
+package sheet
 
 import (
 	"fmt"
@@ -23,10 +23,10 @@ const (
 // MaxCellChars is the most characters a cell of Excel holds.
 const MaxCellChars = 32767
 
-// cellProblems checks the raw cells of a row: their length and characters, and, when width
+// CellProblems checks the raw cells of a row: their length and characters, and, when width
 // is above 0, that no cell beyond the header's width has a value. Values are not repeated in
 // the problems: they may be huge, or a password.
-func cellProblems(row int, cells, header []string, width int) []mapping.Problem {
+func CellProblems(row int, cells, header []string, width int) []mapping.Problem {
 	var problems []mapping.Problem
 	add := func(i int, rule mapping.Rule, msg string) {
 		p := mapping.Problem{Row: row, Column: i, Letter: mapping.ColumnLetter(i), Rule: rule, Severity: mapping.Error, Message: msg}

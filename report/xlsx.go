@@ -1,4 +1,4 @@
-package importer
+package report
 
 import (
 	"archive/zip"
@@ -19,9 +19,13 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
-// The workbook report is made for the people who fix the rows, in Excel or WPS: its first
-// sheet holds the input's rows as they were, with the input's header, so that after fixing
-// the red cells the report itself can be imported with the same mapping. The rows to fix
+// maxComments bounds the comments of one report: each costs memory until the report is
+// written, and nobody reads a hundred thousand of them.
+const maxComments = 20000
+
+// XLSX is the workbook report, made for the people who fix the rows, in Excel or WPS: its
+// first sheet holds the input's rows as they were, with the input's header, so that after
+// fixing the red cells the report itself can be imported with the same mapping. The rows to fix
 // (invalid, failed) come first; the others follow in file order. Three columns are added
 // after the input's: the status word, what is wrong, and the input row. Their headers are in
 // 【】 so that no mapping uses them, and the importer ignores them (with a warning). A second
@@ -30,17 +34,7 @@ import (
 //
 // Each bad cell is filled red and carries a comment saying what is wrong and what would be
 // right (lang.Explain), up to maxComments; past that the problems column still says it all.
-
-// maxComments bounds the comments of one report: each costs memory until the report is
-// written, and nobody reads a hundred thousand of them.
-const maxComments = 20000
-
-// wantsCells reports whether the report at path shows the input's cells (a workbook does).
-func wantsCells(path string) bool {
-	return strings.EqualFold(filepath.Ext(path), ".xlsx")
-}
-
-type xlsxReport struct {
+type XLSX struct {
 	path     string
 	l        lang.Lang
 	file     *excelize.File
@@ -73,18 +67,11 @@ type spooled struct {
 	Cells   []string `json:"v"`
 }
 
-func newXLSXReport(path, input string, m *mapping.Mapping, l lang.Lang) (*xlsxReport, error) {
-	src, err := Open(input, m.Sheet)
-	if err != nil {
-		return nil, err
-	}
-	_, header, err := readHeader(src, input)
-	inputSheet, dates := src.Sheet(), src.DateSystem()
-	src.Close()
-	if err != nil {
-		return nil, err
-	}
-	r := &xlsxReport{path: path, l: l, date1904: dates == mapping.Date1904,
+// NewXLSX starts a workbook report that becomes path on Close. It shows the rows of
+// o.Input, read with o.Mapping, in the sheet the mapping names (else the input's).
+func NewXLSX(path string, o Options) (*XLSX, error) {
+	m, l, header := o.Mapping, o.Lang, o.Input.Header
+	r := &XLSX{path: path, l: l, date1904: o.Input.DateSystem == mapping.Date1904,
 		byHeader: map[string]*mapping.Column{}, counts: map[Action]int{}, next: 2}
 	for _, c := range m.Columns {
 		r.byHeader[c.Header] = c
@@ -99,19 +86,19 @@ func newXLSXReport(path, input string, m *mapping.Mapping, l lang.Lang) (*xlsxRe
 	}
 	r.sheet = m.Sheet
 	if r.sheet == "" {
-		r.sheet = inputSheet
+		r.sheet = o.Input.Sheet
 	}
 	if r.sheet == "" {
 		r.sheet = l.Pick("公司", "Companies")
 	}
 	if err := r.open(header); err != nil {
-		r.abort()
+		r.Abort()
 		return nil, fmt.Errorf("report %s: %w", path, err)
 	}
 	return r, nil
 }
 
-func (r *xlsxReport) open(header []string) error {
+func (r *XLSX) open(header []string) error {
 	r.file = excelize.NewFile()
 	f := r.file
 	if err := f.SetSheetName(f.GetSheetName(0), r.sheet); err != nil {
@@ -187,14 +174,14 @@ func (r *xlsxReport) open(header []string) error {
 	return nil
 }
 
-func needsFixing(a Action) bool { return a == ActionInvalid || a == ActionFailed }
-
-func (r *xlsxReport) write(row ReportRow) error {
+// Write adds row: at once when it needs fixing, else to a spool beside the report, written
+// after the rows to fix by Close.
+func (r *XLSX) Write(row Row) error {
 	if _, seen := r.counts[row.Action]; !seen {
 		r.order = append(r.order, row.Action)
 	}
 	r.counts[row.Action]++
-	if needsFixing(row.Action) {
+	if row.Action.NeedsFixing() {
 		return r.writeRow(row)
 	}
 	err := r.spoolEnc.Encode(spooled{Row: row.Row, Action: row.Action, UID: row.UID, Changed: row.Changed, Error: row.Error, Note: row.Note, Cells: row.Cells})
@@ -206,7 +193,7 @@ func (r *xlsxReport) write(row ReportRow) error {
 
 // writeRow writes one row of the report: the input's cells, the bad ones red with a comment,
 // then the status, the problems and the input row number.
-func (r *xlsxReport) writeRow(row ReportRow) error {
+func (r *XLSX) writeRow(row Row) error {
 	bad := map[int][]mapping.Problem{}
 	var explained []string
 	for _, p := range row.Problems {
@@ -245,7 +232,7 @@ func (r *xlsxReport) writeRow(row ReportRow) error {
 		vals = append(vals, r.value(i, cell))
 	}
 	status := r.style.statusOK
-	if needsFixing(row.Action) {
+	if row.Action.NeedsFixing() {
 		status = r.style.statusBad
 	}
 	problems := r.explainRow(row, explained)
@@ -268,7 +255,7 @@ func (r *xlsxReport) writeRow(row ReportRow) error {
 
 // explainRow is the problems column: the problems of an invalid row, the error of a failed
 // one, or what a write did.
-func (r *xlsxReport) explainRow(row ReportRow, explained []string) string {
+func (r *XLSX) explainRow(row Row, explained []string) string {
 	switch {
 	case len(explained) > 0:
 		return strings.Join(explained, "\n")
@@ -284,6 +271,12 @@ func (r *xlsxReport) explainRow(row ReportRow, explained []string) string {
 	return ""
 }
 
+// sameHeader compares headers loosely, as the importer finds its match column: a byte order
+// mark, surrounding spaces and case do not count.
+func sameHeader(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(a, "\uFEFF")), strings.TrimSpace(b))
+}
+
 // isReportHeader reports whether h is a column a report adds, in either language.
 func isReportHeader(h string) bool {
 	h = strings.TrimSpace(h)
@@ -297,7 +290,7 @@ func isReportHeader(h string) bool {
 
 // secret reports whether input column i holds passwords, which a report never repeats: the
 // cell is left empty, which on import keeps the password (with empty: keep) or clears it.
-func (r *xlsxReport) secret(i int) bool {
+func (r *XLSX) secret(i int) bool {
 	return i < len(r.byIndex) && r.byIndex[i] != nil && r.byIndex[i].Field == "servicepassword"
 }
 
@@ -337,12 +330,12 @@ func columnWidth(header string, c *mapping.Column) float64 {
 }
 
 // isUID reports whether input column i is the company id.
-func (r *xlsxReport) isUID(i int) bool {
+func (r *XLSX) isUID(i int) bool {
 	return i < len(r.byIndex) && r.byIndex[i] != nil && r.byIndex[i].Field == "uId"
 }
 
 // column finds the mapping's column of a problem.
-func (r *xlsxReport) column(p mapping.Problem) *mapping.Column {
+func (r *XLSX) column(p mapping.Problem) *mapping.Column {
 	if c, ok := r.byHeader[p.Header]; ok {
 		return c
 	}
@@ -352,7 +345,7 @@ func (r *xlsxReport) column(p mapping.Problem) *mapping.Column {
 	return nil
 }
 
-func (r *xlsxReport) comment(col int, problems []mapping.Problem) error {
+func (r *XLSX) comment(col int, problems []mapping.Problem) error {
 	if r.comments >= maxComments {
 		return nil
 	}
@@ -374,7 +367,7 @@ func (r *xlsxReport) comment(col int, problems []mapping.Problem) error {
 // value is a good cell as a spreadsheet would hold it: a date serial of a date column as a
 // date (read in the input's date system, written in the report's), a number of a number
 // column as a number, anything else as the text it was.
-func (r *xlsxReport) value(i int, cell string) any {
+func (r *XLSX) value(i int, cell string) any {
 	if cell == "" || i >= len(r.byIndex) || r.byIndex[i] == nil {
 		return cell
 	}
@@ -396,7 +389,8 @@ func (r *xlsxReport) value(i int, cell string) any {
 	return cell
 }
 
-func (r *xlsxReport) close() error {
+// Close writes the spooled rows and the notes sheet, and puts the workbook in place.
+func (r *XLSX) Close() error {
 	defer r.file.Close()
 	err := r.appendSpooled()
 	if err == nil {
@@ -406,7 +400,7 @@ func (r *xlsxReport) close() error {
 		err = r.writeNotes()
 	}
 	if err != nil {
-		r.abort()
+		r.Abort()
 		return fmt.Errorf("report %s: %w", r.path, err)
 	}
 	tmp, err := atomicfile.Create(r.path)
@@ -421,7 +415,7 @@ func (r *xlsxReport) close() error {
 }
 
 // appendSpooled writes the rows that need no fixing after the others.
-func (r *xlsxReport) appendSpooled() error {
+func (r *XLSX) appendSpooled() error {
 	defer r.removeSpool()
 	if err := r.spoolBuf.Flush(); err != nil {
 		return err
@@ -437,14 +431,14 @@ func (r *xlsxReport) appendSpooled() error {
 		} else if err != nil {
 			return err
 		}
-		if err := r.writeRow(ReportRow{Row: s.Row, Action: s.Action, UID: s.UID, Changed: s.Changed, Error: s.Error, Note: s.Note, Cells: s.Cells}); err != nil {
+		if err := r.writeRow(Row{Row: s.Row, Action: s.Action, UID: s.UID, Changed: s.Changed, Error: s.Error, Note: s.Note, Cells: s.Cells}); err != nil {
 			return err
 		}
 	}
 }
 
 // writeNotes adds the second sheet: how to use the report, and the rows by status.
-func (r *xlsxReport) writeNotes() error {
+func (r *XLSX) writeNotes() error {
 	f, sheet := r.file, r.l.Pick("说明", "About")
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
@@ -486,22 +480,22 @@ func (r *xlsxReport) writeNotes() error {
 }
 
 // statusOrder lists the statuses the report has, those to fix first.
-func (r *xlsxReport) statusOrder() []Action {
+func (r *XLSX) statusOrder() []Action {
 	var order []Action
 	for _, a := range r.order {
-		if needsFixing(a) {
+		if a.NeedsFixing() {
 			order = append(order, a)
 		}
 	}
 	for _, a := range r.order {
-		if !needsFixing(a) {
+		if !a.NeedsFixing() {
 			order = append(order, a)
 		}
 	}
 	return order
 }
 
-func (r *xlsxReport) removeSpool() {
+func (r *XLSX) removeSpool() {
 	if r.spool != nil {
 		r.spool.Close()
 		os.Remove(r.spool.Name())
@@ -509,7 +503,8 @@ func (r *xlsxReport) removeSpool() {
 	}
 }
 
-func (r *xlsxReport) abort() {
+// Abort drops the report and its spool: nothing appears at its path.
+func (r *XLSX) Abort() {
 	r.removeSpool()
 	if r.file != nil {
 		r.file.Close()

@@ -1,9 +1,8 @@
-package importer
+package sheet
 
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"strings"
@@ -14,22 +13,43 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
-// records reads every valid record of input through the mapping, failing on any problem.
+// records reads every row of input that is not blank through the mapping, as the importer
+// does, failing on any problem.
 func records(t *testing.T, input string, m *mapping.Mapping) []*mapping.Record {
 	t.Helper()
-	var out []*mapping.Record
-	_, err := scan(context.Background(), input, m, nil, func(row int, rec *mapping.Record, problems []mapping.Problem) error {
-		if rec == nil {
-			t.Errorf("row %d: %v", row, problems)
-			return nil
-		}
-		out = append(out, rec)
-		return nil
-	})
+	src, err := Open(input, m.Sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	defer src.Close()
+	headerRow, header, err := ReadHeader(src, input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, problems := m.Bind(header, mapping.ReadOptions{DateSystem: src.DateSystem(), HeaderRow: headerRow})
+	if b == nil {
+		t.Fatalf("header: %v", problems)
+	}
+	var out []*mapping.Record
+	for {
+		row, cells, err := NextRow(src)
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bad := CellProblems(row, cells, header, 0); len(bad) > 0 {
+			t.Errorf("row %d: %v", row, bad)
+			continue
+		}
+		rec, problems := b.Record(row, cells)
+		if rec == nil {
+			t.Errorf("row %d: %v", row, problems)
+			continue
+		}
+		out = append(out, rec)
+	}
 }
 
 func valueOf(rec *mapping.Record, field string) string {
@@ -163,7 +183,7 @@ func TestCSVEncodings(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer src.Close()
-			if got := src.(*csvSource).Encoding(); got != enc.want {
+			if got := src.Encoding(); got != enc.want {
 				t.Errorf("encoding %s, want %s", got, enc.want)
 			}
 			recs := records(t, in, testMapping(t, "serviceaccount"))
@@ -177,16 +197,16 @@ func TestCSVEncodings(t *testing.T) {
 func TestDetectEncodingAcrossChunks(t *testing.T) {
 	// A three-byte rune cut by the 64 KiB chunk boundary is still UTF-8.
 	data := append(bytes.Repeat([]byte("a"), 64<<10-1), "中文"...)
-	if enc, err := DetectEncoding(bytes.NewReader(data)); err != nil || enc != EncodingUTF8 {
+	if enc, err := detectEncoding(bytes.NewReader(data)); err != nil || enc != EncodingUTF8 {
 		t.Errorf("got %s, %v; want utf-8", enc, err)
 	}
-	if _, err := DetectEncoding(bytes.NewReader([]byte{0xFF, 0xFE, 'a', 0})); err == nil || !strings.Contains(err.Error(), "UTF-16") {
+	if _, err := detectEncoding(bytes.NewReader([]byte{0xFF, 0xFE, 'a', 0})); err == nil || !strings.Contains(err.Error(), "UTF-16") {
 		t.Errorf("UTF-16: %v", err)
 	}
 }
 
 func TestCSVSyntaxErrorNamesTheLine(t *testing.T) {
-	src, err := NewCSVSource("bad.csv", strings.NewReader("a,b\n1,2\n3,\"x\"y\n"))
+	src, err := NewCSV("bad.csv", strings.NewReader("a,b\n1,2\n3,\"x\"y\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +229,7 @@ func FuzzCSVSource(f *testing.F) {
 	f.Add([]byte{0xB9, 0xAB, 0xCB, 0xBE, ',', 'x', '\n'})
 	f.Add([]byte("a,b\n1,\"2\"3\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		src, err := NewCSVSource("f.csv", bytes.NewReader(data))
+		src, err := NewCSV("f.csv", bytes.NewReader(data))
 		if err != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package importer
+package sheet
 
 import (
 	"archive/zip"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -14,10 +15,10 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
-// xlsxSource streams one sheet of a workbook through excelize's row iterator, with raw cell
+// XLSX streams one sheet of a workbook through excelize's row iterator, with raw cell
 // values: numbers and dates arrive as the numbers the file stores ("43101" for a date), so the
 // mapping converts them by the column's type and not by a display format.
-type xlsxSource struct {
+type XLSX struct {
 	file   *excelize.File
 	rows   *excelize.Rows
 	sheet  string
@@ -30,7 +31,7 @@ type xlsxSource struct {
 }
 
 // OpenXLSX opens sheet of the workbook at path; "" reads the first sheet.
-func OpenXLSX(path, sheet string) (Source, error) {
+func OpenXLSX(path, sheet string) (*XLSX, error) {
 	// Worksheets above UnzipXMLSizeLimit are unpacked to a temporary file and streamed from
 	// there; a low limit keeps memory flat whatever the sheet's size.
 	if err := checkUnzippedSize(path); err != nil {
@@ -41,17 +42,11 @@ func OpenXLSX(path, sheet string) (Source, error) {
 	if err != nil {
 		return nil, &InputError{File: path, Err: fmt.Errorf("not a readable xlsx workbook: %w", err)}
 	}
-	s := &xlsxSource{file: f, name: path}
+	s := &XLSX{file: f, name: path}
 	sheets := f.GetSheetList()
 	switch {
 	case sheet != "":
-		found := false
-		for _, name := range sheets {
-			if name == sheet {
-				found = true
-			}
-		}
-		if !found {
+		if !slices.Contains(sheets, sheet) {
 			f.Close()
 			return nil, &InputError{File: path, Err: fmt.Errorf("no sheet %q (the workbook has %s)", sheet, strings.Join(quoteAll(sheets), ", "))}
 		}
@@ -129,7 +124,7 @@ func quoteAll(ss []string) []string {
 
 // Next counts rows itself: excelize yields an empty row for each row number the file skips,
 // so the count is the row number a spreadsheet shows.
-func (s *xlsxSource) Next() (int, []string, error) {
+func (s *XLSX) Next() (int, []string, error) {
 	if !s.rows.Next() {
 		if err := s.rows.Error(); err != nil {
 			return 0, nil, &InputError{File: s.name, Sheet: s.sheet, Row: s.row + 1, Err: err}
@@ -152,10 +147,10 @@ func (s *xlsxSource) Next() (int, []string, error) {
 	return s.row, cells, nil
 }
 
-func (s *xlsxSource) Sheet() string                  { return s.sheet }
-func (s *xlsxSource) DateSystem() mapping.DateSystem { return s.system }
+func (s *XLSX) Sheet() string                  { return s.sheet }
+func (s *XLSX) DateSystem() mapping.DateSystem { return s.system }
 
-func (s *xlsxSource) Close() error {
+func (s *XLSX) Close() error {
 	if s.check != nil {
 		s.check.stop()
 	}

@@ -1,10 +1,11 @@
-package importer
+package sheet
 
 import (
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
@@ -23,51 +24,55 @@ type Source interface {
 	Close() error
 }
 
-// ErrUnsupported is the error of a file whose ending names no format the importer reads.
+// ErrUnsupported is the error of a file whose ending names no format this package reads.
 var ErrUnsupported = errors.New("unsupported input file: want .xlsx or .csv")
 
 // Open opens the spreadsheet at path by its ending: .xlsx (sheet, or the first sheet when
 // sheet is "") or .csv (sheet ignored).
 func Open(path, sheet string) (Source, error) {
+	// Each case returns its own error: a nil *XLSX or *CSV in a Source would not be nil.
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx", ".xlsm":
-		return OpenXLSX(path, sheet)
+		x, err := OpenXLSX(path, sheet)
+		if err != nil {
+			return nil, err
+		}
+		return x, nil
 	case ".csv", ".txt":
-		return OpenCSV(path)
+		c, err := OpenCSV(path)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
 	}
 	return nil, fmt.Errorf("%s: %w", path, ErrUnsupported)
 }
 
-// nextRow skips blank rows: it returns the next row with at least one non-blank cell.
-func nextRow(src Source) (int, []string, error) {
+// NextRow is src.Next without the blank rows: it returns the next row with at least one cell
+// that is not blank.
+func NextRow(src Source) (int, []string, error) {
 	for {
 		row, cells, err := src.Next()
 		if err != nil {
 			return 0, nil, err
 		}
-		if !blank(cells) {
+		if slices.ContainsFunc(cells, notBlank) {
 			return row, cells, nil
 		}
 	}
 }
 
-func blank(cells []string) bool {
-	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
+func notBlank(cell string) bool { return strings.TrimSpace(cell) != "" }
 
-// readHeader returns the header row: the first row that is not blank.
-func readHeader(src Source, name string) (int, []string, error) {
-	row, cells, err := nextRow(src)
+// ReadHeader returns the header row, a copy the caller keeps: the first row that is not
+// blank. A sheet without one is an *InputError naming the file as name.
+func ReadHeader(src Source, name string) (int, []string, error) {
+	row, cells, err := NextRow(src)
 	if err == io.EOF {
 		return 0, nil, &InputError{File: name, Sheet: src.Sheet(), Err: errors.New("no header row: the sheet is empty")}
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	return row, append([]string(nil), cells...), nil
+	return row, slices.Clone(cells), nil
 }
