@@ -85,7 +85,11 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 			f.Close()
 			return nil, err
 		}
-		return j, j.sync()
+		if err := j.sync(); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return j, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
