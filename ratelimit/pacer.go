@@ -47,6 +47,9 @@ type Config struct {
 	IncreasePerSuccess float64
 	// DefaultRetryAfter is the pause after a 429 that names no Retry-After; default 1s.
 	DefaultRetryAfter time.Duration
+	// MaxRetryAfter caps the pause one 429 can impose, whatever its Retry-After says (the
+	// pace has stepped down by then, so the calls resume slower); <= 0 is no cap.
+	MaxRetryAfter time.Duration
 	// BackoffBase and BackoffMax bound Backoff; defaults DefaultBackoffBase, DefaultBackoffMax.
 	BackoffBase, BackoffMax time.Duration
 	// Seed seeds the jitter of Backoff; 0 picks a random seed.
@@ -70,7 +73,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("ratelimit: decrease factor %v: want 0 (default) or in (0, 1)", c.DecreaseFactor)
 	case math.IsNaN(c.IncreasePerSuccess) || c.IncreasePerSuccess < 0:
 		return fmt.Errorf("ratelimit: increase per success %v: want >= 0", c.IncreasePerSuccess)
-	case c.DefaultRetryAfter < 0 || c.BackoffBase < 0 || c.BackoffMax < 0:
+	case c.DefaultRetryAfter < 0 || c.MaxRetryAfter < 0 || c.BackoffBase < 0 || c.BackoffMax < 0:
 		return errors.New("ratelimit: durations must not be negative")
 	}
 	return nil
@@ -208,12 +211,15 @@ func (p *Pacer) Observe(status int, retryAfter time.Duration) {
 	}
 }
 
-// RateLimited records a 429: every Wait holds until now+retryAfter, and the rate is multiplied
-// by DecreaseFactor (not below MinRPS) unless a pause is already in force, so that a burst of
-// 429s from calls sent before the pause counts as one signal.
+// RateLimited records a 429: every Wait holds until now+retryAfter (at most MaxRetryAfter),
+// and the rate is multiplied by DecreaseFactor (not below MinRPS) unless a pause is already in
+// force, so that a burst of 429s from calls sent before the pause counts as one signal.
 func (p *Pacer) RateLimited(retryAfter time.Duration) {
 	if retryAfter <= 0 {
 		retryAfter = p.cfg.DefaultRetryAfter
+	}
+	if p.cfg.MaxRetryAfter > 0 {
+		retryAfter = min(retryAfter, p.cfg.MaxRetryAfter)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -163,6 +163,33 @@ func TestRateLimitedWithoutRetryAfterUsesDefault(t *testing.T) {
 	}
 }
 
+// MaxRetryAfter bounds the pause of one 429, with or without a Retry-After; the rate still
+// steps down, so the calls resume slower.
+func TestMaxRetryAfterCapsThePause(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		retryAfter time.Duration
+		want       time.Duration
+	}{
+		{"long Retry-After", 10 * time.Minute, 50 * time.Millisecond},
+		{"no Retry-After, long default", 0, 50 * time.Millisecond},
+		{"short Retry-After", 20 * time.Millisecond, 20 * time.Millisecond},
+	} {
+		clock := newFakeClock()
+		p := New(Config{RPS: 1000, Burst: 100, DefaultRetryAfter: time.Hour, MaxRetryAfter: 50 * time.Millisecond, Clock: clock})
+		p.Observe(429, tt.retryAfter)
+		if err := p.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if s := clock.Slept(); len(s) != 1 || s[0] != tt.want {
+			t.Errorf("%s: slept %v, want [%v]", tt.name, s, tt.want)
+		}
+		if st := p.Stats(); st.StepDowns != 1 || st.Rate != 500 {
+			t.Errorf("%s: %d step-downs, rate %v; want 1, 500", tt.name, st.StepDowns, st.Rate)
+		}
+	}
+}
+
 // A worker already asleep for its turn when another worker sees a 429 must not go before the
 // pause ends.
 func TestPauseReachesAWaiterAlreadyAsleep(t *testing.T) {

@@ -113,7 +113,9 @@ func (f *apiFlags) client(a *app) (*bangwo8.Client, *ratelimit.Pacer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	pacer := ratelimit.New(ratelimit.Config{RPS: f.rps, Burst: f.burst})
+	cfg := a.settings.pacer
+	cfg.RPS, cfg.Burst = f.rps, f.burst
+	pacer := ratelimit.New(cfg)
 	c, err := bangwo8.NewClient(f.baseURL,
 		bangwo8.WithBasicAuth(f.account, pw),
 		bangwo8.WithPacer(pacer),

@@ -65,7 +65,7 @@ func (e *exportEnv) path(name string) string { return filepath.Join(e.dir, name)
 func (e *exportEnv) run(ctx context.Context, args ...string) (int, string) {
 	e.t.Helper()
 	var out, errb bytes.Buffer
-	code := run(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, e.getenv)
+	code := runQuick(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, e.getenv)
 	return code, errb.String()
 }
 
@@ -542,7 +542,7 @@ func TestExportIncremental(t *testing.T) {
 
 	// A failed run leaves the state as it was.
 	before, _ := os.ReadFile(state)
-	code, _ := e.run(ctx, "export", "--out", e.path("bad.csv"), "--state", state, "--encoding", "gbk", "--base-url", "http://127.0.0.1:1")
+	code, _ := e.run(ctx, "export", "--out", e.path("bad.csv"), "--state", state, "--encoding", "gbk", "--base-url", "http://127.0.0.1:1", "--rps", "1000")
 	after, _ := os.ReadFile(state)
 	if code != exitFailed || !bytes.Equal(before, after) {
 		t.Errorf("failed run: exit %d, state changed %v", code, !bytes.Equal(before, after))
@@ -551,6 +551,8 @@ func TestExportIncremental(t *testing.T) {
 
 // TestExportBinary builds the real binary and runs an export with it against a sandbox.
 func TestExportBinary(t *testing.T) {
+	// The build works while other tests wait.
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -21,16 +20,10 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
-// TestImportBinaryKilledAndResumed kills the real binary in the middle of a create run and
-// runs the same command again with the same journal: every row ends up created exactly once.
+// TestImportBinaryKilledAndResumed kills a process running a create import in the middle
+// and runs the same command again with the same journal: every row ends up created exactly
+// once.
 func TestImportBinaryKilledAndResumed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "bangwo8-etl")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	e := newImportEnv(t, sandboxtest.WithConfig(func(c *sandbox.Config) { c.Latency = 20 * time.Millisecond }))
 	const n = 60
 	var rows [][]string
@@ -40,11 +33,9 @@ func TestImportBinaryKilledAndResumed(t *testing.T) {
 	in := e.csvFile("in.csv", "utf8-bom", rows...)
 	journal := e.path("journal.jsonl")
 	command := func() *exec.Cmd {
-		cmd := exec.Command(bin, "import", "--in", in, "--mapping", e.mappingPth, "--mode", "create",
-			"--journal", journal, "--report", e.path("report.csv"), "--concurrency", "3", "--rps", "200", "--burst", "5",
-			"--base-url", e.srv.URL, "--account", e.srv.Account)
-		cmd.Env = append(os.Environ(), "BANGWO8_PASSWORD="+e.srv.Password)
-		return cmd
+		return cliProcess(t, []string{"BANGWO8_PASSWORD=" + e.srv.Password}, "import", "--in", in, "--mapping", e.mappingPth,
+			"--mode", "create", "--journal", journal, "--report", e.path("report.csv"), "--concurrency", "3",
+			"--rps", "200", "--burst", "5", "--base-url", e.srv.URL, "--account", e.srv.Account)
 	}
 	first := command()
 	if err := first.Start(); err != nil {

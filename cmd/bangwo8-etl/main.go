@@ -14,6 +14,13 @@ import (
 )
 
 func main() {
+	os.Exit(runProcess(settings{}))
+}
+
+// runProcess runs this process's command line over its standard streams and environment,
+// until it ends or a signal asks it to stop, and returns the exit code. The tests run their
+// own binary through it as the command (see TestMain).
+func runProcess(s settings) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	streams := &IOStreams{
@@ -22,5 +29,5 @@ func main() {
 		Err:           os.Stderr,
 		ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 	}
-	os.Exit(run(ctx, os.Args[1:], streams, os.Getenv))
+	return runWith(ctx, os.Args[1:], streams, os.Getenv, s)
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+
+	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
 )
 
 // Exit codes, a promise to scripts: after 1 the same run may be tried again later; 2 needs a
@@ -30,10 +32,11 @@ type IOStreams struct {
 	ErrIsTerminal bool // draw progress bars only on a terminal
 }
 
-// app is what every command shares: streams, environment, and the global flags.
+// app is what every command shares: streams, environment, settings, and the global flags.
 type app struct {
-	streams *IOStreams
-	getenv  func(string) string
+	streams  *IOStreams
+	getenv   func(string) string
+	settings settings
 
 	logFormat  string
 	quiet      bool
@@ -134,9 +137,23 @@ func subcommands(a *app) []*cobra.Command {
 	}
 }
 
+// settings are what a run takes neither from flags nor from the environment. The zero value is
+// production's; tests shrink the waits (see runWith).
+type settings struct {
+	// pacer is the start of every command's pacer: the flags set its RPS and Burst. Zero
+	// fields take the ratelimit package's defaults (retry delays from 250ms up to 30s, the
+	// pause a 429 asks for, however long).
+	pacer ratelimit.Config
+}
+
 // run executes the command line and maps the outcome to an exit code.
 func run(ctx context.Context, args []string, streams *IOStreams, getenv func(string) string) int {
-	a := &app{streams: streams, getenv: getenv}
+	return runWith(ctx, args, streams, getenv, settings{})
+}
+
+// runWith is run with settings other than production's; tests call it with millisecond waits.
+func runWith(ctx context.Context, args []string, streams *IOStreams, getenv func(string) string, s settings) int {
+	a := &app{streams: streams, getenv: getenv, settings: s}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
