@@ -84,7 +84,15 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // usageErrorf is a usage or configuration error (exit 2).
 func usageErrorf(format string, args ...any) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+	return usageError(fmt.Errorf(format, args...))
+}
+
+// usageError makes err a usage error (exit 2); nil stays nil.
+func usageError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: exitUsage, err: err}
 }
 
 // newRootCmd builds the command tree over the given streams and environment.
@@ -99,7 +107,22 @@ spreadsheets back, and serves a local sandbox of the vendor API for rehearsals.`
   bangwo8-etl validate --in 模板.xlsx --mapping samples/mapping.yaml --report 检查结果.xlsx`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Without Args, cobra reports an unknown command itself, as an error of no type. With
+		// Args, the root must run to show its help (and says so in its usage line: no flags).
+		Args:                       unknownCommand,
+		SuggestionsMinimumDistance: 2, // cobra's own default, which SuggestionsFor does not apply
+		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		DisableFlagsInUseLine:      true,
+		// The one PersistentPreRunE: cobra runs only the nearest, so no subcommand has its own.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			// cobra checks required flags and flag groups again after this, untyped; here
+			// they fail first, as usage errors.
+			if err := cmd.ValidateRequiredFlags(); err != nil {
+				return usageError(err)
+			}
+			if err := cmd.ValidateFlagGroups(); err != nil {
+				return usageError(err)
+			}
 			switch a.logFormat {
 			case "text", "json":
 				return nil
@@ -110,9 +133,7 @@ spreadsheets back, and serves a local sandbox of the vendor API for rehearsals.`
 	root.SetIn(a.streams.In)
 	root.SetOut(a.streams.Out)
 	root.SetErr(a.streams.Err)
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &exitError{code: exitUsage, err: err}
-	})
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.logFormat, "log-format", "text", "log format: text or json")
 	pf.BoolVar(&a.quiet, "quiet", false, "log only warnings and errors")
@@ -122,7 +143,36 @@ spreadsheets back, and serves a local sandbox of the vendor API for rehearsals.`
 	for _, sub := range subcommands(a) {
 		root.AddCommand(sub)
 	}
+	typeArgsErrors(root)
 	return root
+}
+
+// unknownCommand is the root's Args: a word that names no command is refused, with cobra's
+// suggestions.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		return fmt.Errorf("unknown command %q for %q; did you mean %s?", args[0], cmd.CommandPath(), strings.Join(s, " or "))
+	}
+	return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
+}
+
+// typeArgsErrors makes the positional-argument checks of cmd and its subcommands (cobra.NoArgs,
+// cobra.ExactArgs...) return usage errors. cobra's own help and completion commands, which it
+// adds when it runs, are added first so that theirs are typed too.
+func typeArgsErrors(cmd *cobra.Command) {
+	if !cmd.HasParent() {
+		cmd.InitDefaultHelpCmd()
+		cmd.InitDefaultCompletionCmd()
+	}
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(cmd *cobra.Command, args []string) error { return usageError(check(cmd, args)) }
+	}
+	for _, sub := range cmd.Commands() {
+		typeArgsErrors(sub)
+	}
 }
 
 // subcommands lists the commands; each lives in its own file.
@@ -161,14 +211,8 @@ func runWith(ctx context.Context, args []string, streams *IOStreams, getenv func
 		return exitOK
 	}
 	fmt.Fprintf(streams.Err, "bangwo8-etl: %v\n", err)
-	var ee *exitError
-	if errors.As(err, &ee) {
+	if ee, ok := errors.AsType[*exitError](err); ok {
 		return ee.code
-	}
-	// cobra reports unknown commands and flags as plain errors.
-	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
-		strings.Contains(err.Error(), "accepts ") || strings.Contains(err.Error(), "required flag") {
-		return exitUsage
 	}
 	return exitFailed
 }
