@@ -339,7 +339,7 @@ func TestSandboxCommandFaults(t *testing.T) {
 	stderr := &lockedBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- runQuick(ctx, []string{"sandbox", "--listen", ":0", "--db", ":memory:", "--account", "a", "--password", "p",
+		done <- runTest(ctx, []string{"sandbox", "--listen", ":0", "--db", ":memory:", "--account", "a", "--password", "p",
 			"--faults", "error500=1", "--fault-seed", "7"}, &IOStreams{In: strings.NewReader(""), Out: pw, Err: stderr}, envOf(nil))
 		pw.Close()
 	}()
@@ -370,7 +370,7 @@ func TestSandboxCommandFaults(t *testing.T) {
 	}
 
 	var out, errOut strings.Builder
-	code := runQuick(context.Background(), []string{"sandbox", "--db", ":memory:", "--account", "a", "--password", "p", "--faults", "error500=2"},
+	code := runTest(context.Background(), []string{"sandbox", "--db", ":memory:", "--account", "a", "--password", "p", "--faults", "error500=2"},
 		&IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
 	if code != exitUsage || !strings.Contains(errOut.String(), `--faults: faults: "error500=2"`) {
 		t.Errorf("bad --faults: exit %d, %s", code, errOut.String())

@@ -17,7 +17,7 @@ func TestDemo(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "演示 目录") // a path with Chinese and a space
 	var out, errOut lockedBuffer
-	code := runQuick(context.Background(), []string{"demo", "--dir", dir}, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
+	code := runTest(context.Background(), []string{"demo", "--dir", dir}, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
@@ -54,7 +54,7 @@ func TestDemo(t *testing.T) {
 
 	// Run again in the same directory: it starts afresh and tells the same story.
 	out = lockedBuffer{}
-	if code := runQuick(context.Background(), []string{"demo", "--dir", dir}, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil)); code != exitOK {
+	if code := runTest(context.Background(), []string{"demo", "--dir", dir}, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil)); code != exitOK {
 		t.Fatalf("second run: exit %d: %s", code, errOut.String())
 	}
 	if !strings.Contains(out.String(), "新建 50 家公司") {
@@ -76,7 +76,7 @@ func TestDemoEnglish(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut lockedBuffer
 			args := append([]string{"demo", "--dir", t.TempDir()}, tc.args...)
-			if code := runQuick(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(tc.env)); code != exitOK {
+			if code := runTest(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(tc.env)); code != exitOK {
 				t.Fatalf("exit %d: %s", code, errOut.String())
 			}
 			if s := out.String(); !strings.Contains(s, "50 companies created") || strings.Contains(s, "新建") {
@@ -88,7 +88,7 @@ func TestDemoEnglish(t *testing.T) {
 
 func TestDemoBadLang(t *testing.T) {
 	var out, errOut lockedBuffer
-	code := runQuick(context.Background(), []string{"demo", "--lang", "fr", "--dir", t.TempDir()}, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
+	code := runTest(context.Background(), []string{"demo", "--lang", "fr", "--dir", t.TempDir()}, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
 	if code != exitUsage || !strings.Contains(errOut.String(), "--lang") {
 		t.Errorf("exit %d, stderr %q; want 2 naming --lang", code, errOut.String())
 	}

@@ -65,7 +65,7 @@ func (e *exportEnv) path(name string) string { return filepath.Join(e.dir, name)
 func (e *exportEnv) run(ctx context.Context, args ...string) (int, string) {
 	e.t.Helper()
 	var out, errb bytes.Buffer
-	code := runQuick(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, e.getenv)
+	code := runTest(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, e.getenv)
 	return code, errb.String()
 }
 

@@ -32,7 +32,7 @@ func runCLI(t *testing.T, getenv func(string) string, args ...string) (int, stri
 		getenv = func(string) string { return "" }
 	}
 	var out, errb bytes.Buffer
-	code := runQuick(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, getenv)
+	code := runTest(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, getenv)
 	return code, out.String(), errb.String()
 }
 

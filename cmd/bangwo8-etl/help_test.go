@@ -29,7 +29,7 @@ func TestHelpShowsExamplesAndDefaults(t *testing.T) {
 			if tc.cmd != "" {
 				args = append(strings.Fields(tc.cmd), "--help")
 			}
-			code := runQuick(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
+			code := runTest(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, errOut.String())
 			}

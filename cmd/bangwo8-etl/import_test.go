@@ -112,7 +112,7 @@ func (e *importEnv) write(name string, data []byte) string {
 func (e *importEnv) run(ctx context.Context, args ...string) (int, string, string) {
 	e.t.Helper()
 	var out, errb bytes.Buffer
-	code := runQuick(ctx, append(args, "--no-progress"), &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, e.getenv)
+	code := runTest(ctx, append(args, "--no-progress"), &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, e.getenv)
 	return code, out.String(), errb.String()
 }
 
@@ -222,7 +222,7 @@ func TestValidateCommandIsOfflineAndReports(t *testing.T) {
 	report := e.path("report.xlsx")
 	var out, errb bytes.Buffer
 	// No environment at all: validate needs no base URL, account or password.
-	code := runQuick(context.Background(), []string{"validate", "--in", in, "--mapping", e.mappingPth, "--report", report, "--no-progress"},
+	code := runTest(context.Background(), []string{"validate", "--in", in, "--mapping", e.mappingPth, "--report", report, "--no-progress"},
 		&IOStreams{Out: &out, Err: &errb}, func(string) string { return "" })
 	if code != exitPartial {
 		t.Fatalf("exit %d, want 3\n%s\n%s", code, out.String(), errb.String())

@@ -10,13 +10,17 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
 )
 
-// asCommandEnv, set to 1 in a child process's environment, makes this test binary run its
-// command line as bangwo8-etl would, with quickSettings, instead of the tests.
+// asCommandEnv, in a child process's environment, makes this test binary run its command
+// line as bangwo8-etl would instead of the tests: with quickSettings when it is "quick", with
+// production's when it is "production".
 const asCommandEnv = "BANGWO8_ETL_TEST_AS_COMMAND"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(asCommandEnv) == "1" {
+	switch os.Getenv(asCommandEnv) {
+	case "quick":
 		os.Exit(runProcess(quickSettings()))
+	case "production":
+		os.Exit(runProcess(settings{}))
 	}
 	os.Exit(m.Run())
 }
@@ -33,21 +37,32 @@ func quickSettings() settings {
 	}}
 }
 
-// runQuick is run with quickSettings: every in-process run of the tests goes through it.
-func runQuick(ctx context.Context, args []string, streams *IOStreams, getenv func(string) string) int {
-	return runWith(ctx, args, streams, getenv, quickSettings())
+// testSettings are those of every run in the tests: quickSettings, or production's under
+// -chaos.long, whose figures (bench/chaos.sh, quoted in the README) are a real run's.
+func testSettings() (s settings, name string) {
+	if *chaosLong {
+		return settings{}, "production"
+	}
+	return quickSettings(), "quick"
 }
 
-// cliProcess returns a command that runs bangwo8-etl with args in a process of its own: this test
-// binary, through the code main runs, with quickSettings. Its environment is this process's
-// plus env ("KEY=value").
+// runTest is run with testSettings: every in-process run of the tests goes through it.
+func runTest(ctx context.Context, args []string, streams *IOStreams, getenv func(string) string) int {
+	s, _ := testSettings()
+	return runWith(ctx, args, streams, getenv, s)
+}
+
+// cliProcess returns a command that runs bangwo8-etl with args in a process of its own: this
+// test binary, through the code main runs, with testSettings. Its environment is this
+// process's plus env ("KEY=value").
 func cliProcess(t *testing.T, env []string, args ...string) *exec.Cmd {
 	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, name := testSettings()
 	cmd := exec.Command(self, args...)
-	cmd.Env = append(append(os.Environ(), asCommandEnv+"=1"), env...)
+	cmd.Env = append(append(os.Environ(), asCommandEnv+"="+name), env...)
 	return cmd
 }

@@ -29,7 +29,7 @@ func TestCommandLineErrorsExitUsage(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut strings.Builder
-			code := runQuick(context.Background(), tt.args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
+			code := runTest(context.Background(), tt.args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
 			if code != exitUsage || !strings.Contains(errOut.String(), tt.want) {
 				t.Errorf("%q: exit %d, stderr %q; want %d and %q", tt.args, code, errOut.String(), exitUsage, tt.want)
 			}
@@ -37,7 +37,7 @@ func TestCommandLineErrorsExitUsage(t *testing.T) {
 	}
 
 	var out, errOut strings.Builder
-	if code := runQuick(context.Background(), nil, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil)); code != exitOK ||
+	if code := runTest(context.Background(), nil, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil)); code != exitOK ||
 		!strings.Contains(out.String(), "Available Commands:") {
 		t.Errorf("no arguments: exit %d, stdout %q, stderr %q; want 0 and the help", code, out.String(), errOut.String())
 	}

@@ -43,7 +43,7 @@ func TestSandboxServesPersistsAndStops(t *testing.T) {
 		stderr = &lockedBuffer{}
 		done := make(chan int, 1)
 		go func() {
-			done <- runQuick(ctx, append([]string{"sandbox", "--listen", ":0", "--db", db}, args...),
+			done <- runTest(ctx, append([]string{"sandbox", "--listen", ":0", "--db", db}, args...),
 				&IOStreams{In: strings.NewReader(""), Out: pw, Err: stderr}, envOf(env))
 			pw.Close()
 		}()
@@ -129,7 +129,7 @@ func TestSandboxUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut strings.Builder
-			code := runQuick(context.Background(), append([]string{"sandbox"}, tt.args...), &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(tt.env))
+			code := runTest(context.Background(), append([]string{"sandbox"}, tt.args...), &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(tt.env))
 			if code != exitUsage || !strings.Contains(errOut.String(), tt.want) {
 				t.Errorf("exit %d, stderr %q; want %d mentioning %q", code, errOut.String(), exitUsage, tt.want)
 			}
@@ -147,7 +147,7 @@ func TestSandboxStopsPromptlyWithARequestInFlight(t *testing.T) {
 	stderr := &lockedBuffer{}
 	exited := make(chan int, 1)
 	go func() {
-		exited <- runQuick(ctx, []string{"sandbox", "--listen", ":0", "--db", ":memory:", "--account", "test", "--password", "pw",
+		exited <- runTest(ctx, []string{"sandbox", "--listen", ":0", "--db", ":memory:", "--account", "test", "--password", "pw",
 			"--seed-companies", "3", "--latency", "1m"}, &IOStreams{In: strings.NewReader(""), Out: pw, Err: stderr}, envOf(nil))
 		pw.Close()
 	}()

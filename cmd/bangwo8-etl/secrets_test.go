@@ -62,7 +62,7 @@ func TestPasswordAppearsNowhere(t *testing.T) {
 		}
 		return e.getenv(k)
 	}
-	code := runQuick(ctx, []string{"export", "--out", e.path("again.csv"), "--password-file", pwFile, "--no-progress"},
+	code := runTest(ctx, []string{"export", "--out", e.path("again.csv"), "--password-file", pwFile, "--no-progress"},
 		&IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, env)
 	streams = append(streams, out.String(), errb.String())
 	if code != exitOK {
@@ -73,7 +73,7 @@ func TestPasswordAppearsNowhere(t *testing.T) {
 	wrong := knownPassword + "-wrong"
 	out.Reset()
 	errb.Reset()
-	code = runQuick(ctx, []string{"import", "--in", fixed, "--mapping", e.mappingPth, "--no-progress"},
+	code = runTest(ctx, []string{"import", "--in", fixed, "--mapping", e.mappingPth, "--no-progress"},
 		&IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, func(k string) string {
 			if k == "BANGWO8_PASSWORD" {
 				return wrong
@@ -162,7 +162,7 @@ func TestPasswordIsNeverAFlag(t *testing.T) {
 		for _, form := range [][]string{{"--password", knownPassword}, {"--password=" + knownPassword}} {
 			var out, errb bytes.Buffer
 			args := append([]string{cmd}, form...)
-			code := runQuick(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, envOf(nil))
+			code := runTest(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, envOf(nil))
 			if code != exitUsage || !strings.Contains(errb.String(), "unknown flag: --password") {
 				t.Errorf("%v: exit %d, %s", args, code, errb.String())
 			}
@@ -208,7 +208,7 @@ func TestPlainHTTPRefusedUnlessLoopback(t *testing.T) {
 	}
 	// Through the command: refused before any password is looked for or anything is sent.
 	var out, errb bytes.Buffer
-	code := runQuick(context.Background(), []string{"export", "--out", filepath.Join(t.TempDir(), "x.csv"), "--base-url", "http://www.bangwo8.com", "--account", "a"},
+	code := runTest(context.Background(), []string{"export", "--out", filepath.Join(t.TempDir(), "x.csv"), "--base-url", "http://www.bangwo8.com", "--account", "a"},
 		&IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}, envOf(map[string]string{"BANGWO8_PASSWORD": knownPassword}))
 	if code != exitUsage || !strings.Contains(errb.String(), "--insecure-http") || strings.Contains(errb.String(), knownPassword) {
 		t.Errorf("export over plain http: exit %d, %s", code, errb.String())

@@ -28,7 +28,7 @@ func TestTemplateCommand(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut lockedBuffer
-			code := runQuick(context.Background(), append([]string{"template"}, tc.args...), &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
+			code := runTest(context.Background(), append([]string{"template"}, tc.args...), &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
 			if code != tc.code || !strings.Contains(errOut.String(), tc.stderr) {
 				t.Fatalf("exit %d, stderr %q; want %d containing %q", code, errOut.String(), tc.code, tc.stderr)
 			}
