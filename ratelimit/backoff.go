@@ -40,9 +40,9 @@ func NewBackoff(base, max time.Duration, seed uint64) *Backoff {
 	return &Backoff{base: base, max: max, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
-// Ceiling returns the largest delay Duration can return for attempt: base*2^(attempt-1),
+// ceiling returns the largest delay Duration can return for attempt: base*2^(attempt-1),
 // capped at max. Attempts below 1 count as 1.
-func (b *Backoff) Ceiling(attempt int) time.Duration {
+func (b *Backoff) ceiling(attempt int) time.Duration {
 	if attempt < 1 {
 		attempt = 1
 	}
@@ -57,9 +57,9 @@ func (b *Backoff) Ceiling(attempt int) time.Duration {
 }
 
 // Duration returns the delay before retry number attempt (1 = the first retry): uniform in
-// [0, Ceiling(attempt)].
+// [0, ceiling(attempt)].
 func (b *Backoff) Duration(attempt int) time.Duration {
-	ceiling := b.Ceiling(attempt)
+	ceiling := b.ceiling(attempt)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return time.Duration(b.rnd.Int64N(int64(ceiling) + 1))

@@ -22,8 +22,8 @@ func TestBackoffCeiling(t *testing.T) {
 		{1 << 30, 2 * time.Second}, // no overflow
 	}
 	for _, tt := range tests {
-		if got := b.Ceiling(tt.attempt); got != tt.want {
-			t.Errorf("Ceiling(%d) = %v, want %v", tt.attempt, got, tt.want)
+		if got := b.ceiling(tt.attempt); got != tt.want {
+			t.Errorf("ceiling(%d) = %v, want %v", tt.attempt, got, tt.want)
 		}
 	}
 }
@@ -31,7 +31,7 @@ func TestBackoffCeiling(t *testing.T) {
 func TestBackoffFullJitterBounds(t *testing.T) {
 	b := NewBackoff(10*time.Millisecond, time.Second, 42)
 	for attempt := 1; attempt <= 10; attempt++ {
-		ceiling := b.Ceiling(attempt)
+		ceiling := b.ceiling(attempt)
 		var lowHalf, highHalf int
 		for range 200 {
 			d := b.Duration(attempt)
@@ -62,14 +62,14 @@ func TestBackoffSeedIsReproducible(t *testing.T) {
 
 func TestBackoffDefaults(t *testing.T) {
 	b := NewBackoff(0, 0, 0)
-	if got := b.Ceiling(1); got != DefaultBackoffBase {
+	if got := b.ceiling(1); got != DefaultBackoffBase {
 		t.Errorf("default base = %v", got)
 	}
-	if got := b.Ceiling(100); got != DefaultBackoffMax {
+	if got := b.ceiling(100); got != DefaultBackoffMax {
 		t.Errorf("default max = %v", got)
 	}
-	if got := NewBackoff(time.Second, time.Millisecond, 1).Ceiling(3); got != time.Second {
-		t.Errorf("max below base: Ceiling = %v, want base", got)
+	if got := NewBackoff(time.Second, time.Millisecond, 1).ceiling(3); got != time.Second {
+		t.Errorf("max below base: ceiling = %v, want base", got)
 	}
 }
 

@@ -13,8 +13,6 @@ package ratelimit
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"sync"
@@ -25,8 +23,8 @@ import (
 
 // Defaults of a Config.
 const (
-	DefaultDecreaseFactor   = 0.5
-	DefaultRetryAfter       = time.Second
+	defaultDecreaseFactor   = 0.5
+	defaultRetryAfter       = time.Second
 	defaultMinRPSFraction   = 10 // MinRPS = RPS/10
 	defaultIncreaseFraction = 50 // IncreasePerSuccess = RPS/50: half rate to full in 25 calls
 	defaultBurst            = 1
@@ -58,27 +56,6 @@ type Config struct {
 	Clock Clock
 }
 
-// Validate reports the first value of c that New would have to replace by a default.
-func (c Config) Validate() error {
-	switch {
-	case math.IsNaN(c.RPS) || math.IsInf(c.RPS, 0) || c.RPS < 0:
-		return fmt.Errorf("ratelimit: rps %v: want a finite number >= 0", c.RPS)
-	case c.Burst < 0:
-		return fmt.Errorf("ratelimit: burst %d: want >= 0", c.Burst)
-	case math.IsNaN(c.MinRPS) || c.MinRPS < 0:
-		return fmt.Errorf("ratelimit: min rps %v: want >= 0", c.MinRPS)
-	case c.RPS > 0 && c.MinRPS > c.RPS:
-		return fmt.Errorf("ratelimit: min rps %v is above rps %v", c.MinRPS, c.RPS)
-	case math.IsNaN(c.DecreaseFactor) || c.DecreaseFactor < 0 || c.DecreaseFactor >= 1:
-		return fmt.Errorf("ratelimit: decrease factor %v: want 0 (default) or in (0, 1)", c.DecreaseFactor)
-	case math.IsNaN(c.IncreasePerSuccess) || c.IncreasePerSuccess < 0:
-		return fmt.Errorf("ratelimit: increase per success %v: want >= 0", c.IncreasePerSuccess)
-	case c.DefaultRetryAfter < 0 || c.MaxRetryAfter < 0 || c.BackoffBase < 0 || c.BackoffMax < 0:
-		return errors.New("ratelimit: durations must not be negative")
-	}
-	return nil
-}
-
 // withDefaults returns c with every unset or invalid value replaced by its default.
 func (c Config) withDefaults() Config {
 	if math.IsNaN(c.RPS) || math.IsInf(c.RPS, 0) || c.RPS < 0 {
@@ -92,16 +69,16 @@ func (c Config) withDefaults() Config {
 	}
 	c.MinRPS = min(c.MinRPS, c.RPS)
 	if math.IsNaN(c.DecreaseFactor) || c.DecreaseFactor <= 0 || c.DecreaseFactor >= 1 {
-		c.DecreaseFactor = DefaultDecreaseFactor
+		c.DecreaseFactor = defaultDecreaseFactor
 	}
 	if math.IsNaN(c.IncreasePerSuccess) || c.IncreasePerSuccess <= 0 {
 		c.IncreasePerSuccess = c.RPS / defaultIncreaseFraction
 	}
 	if c.DefaultRetryAfter <= 0 {
-		c.DefaultRetryAfter = DefaultRetryAfter
+		c.DefaultRetryAfter = defaultRetryAfter
 	}
 	if c.Clock == nil {
-		c.Clock = SystemClock{}
+		c.Clock = systemClock{}
 	}
 	return c
 }
@@ -119,8 +96,8 @@ type Pacer struct {
 	stats    Stats
 }
 
-// New returns a pacer for cfg. Invalid values are replaced by defaults; call cfg.Validate
-// first to report them to a user instead.
+// New returns a pacer for cfg. Values that are unset or out of range take their defaults: the
+// caller checks what a user gave it (cmd's flags do) before it gets here.
 func New(cfg Config) *Pacer {
 	cfg = cfg.withDefaults()
 	p := &Pacer{
@@ -205,16 +182,16 @@ func (p *Pacer) paused() bool {
 func (p *Pacer) Observe(status int, retryAfter time.Duration) {
 	switch {
 	case status == http.StatusTooManyRequests:
-		p.RateLimited(retryAfter)
+		p.rateLimited(retryAfter)
 	case status >= 200 && status < 500:
-		p.Success()
+		p.succeeded()
 	}
 }
 
-// RateLimited records a 429: every Wait holds until now+retryAfter (at most MaxRetryAfter),
+// rateLimited records a 429: every Wait holds until now+retryAfter (at most MaxRetryAfter),
 // and the rate is multiplied by DecreaseFactor (not below MinRPS) unless a pause is already in
 // force, so that a burst of 429s from calls sent before the pause counts as one signal.
-func (p *Pacer) RateLimited(retryAfter time.Duration) {
+func (p *Pacer) rateLimited(retryAfter time.Duration) {
 	if retryAfter <= 0 {
 		retryAfter = p.cfg.DefaultRetryAfter
 	}
@@ -238,9 +215,9 @@ func (p *Pacer) RateLimited(retryAfter time.Duration) {
 	}
 }
 
-// Success records a call that the server answered without complaint about the rate: the rate
+// succeeded records a call that the server answered without complaint about the rate: the rate
 // climbs by IncreasePerSuccess, up to the configured RPS.
-func (p *Pacer) Success() {
+func (p *Pacer) succeeded() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.limiter == nil || p.rate >= p.cfg.RPS {
@@ -258,23 +235,6 @@ func (p *Pacer) setRateLocked(now time.Time, r float64) {
 // failed on its own (5xx, network): exponential with full jitter, capped at BackoffMax.
 func (p *Pacer) Backoff(attempt int) time.Duration { return p.backoff.Duration(attempt) }
 
-// Rate returns the current rate in calls per second; +Inf for an unlimited pacer.
-func (p *Pacer) Rate() float64 {
-	if p.limiter == nil {
-		return math.Inf(1)
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.rate
-}
-
-// ResumeAt returns the time before which no call starts (zero or past when not paused).
-func (p *Pacer) ResumeAt() time.Time {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.resumeAt
-}
-
 // Stats is a snapshot of a pacer's counters, for reports.
 type Stats struct {
 	Calls       int64         // Wait calls that let a call through
@@ -288,8 +248,11 @@ type Stats struct {
 // Stats returns the counters.
 func (p *Pacer) Stats() Stats {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	s := p.stats
-	p.mu.Unlock()
-	s.Rate = p.Rate()
+	s.Rate = p.rate
+	if p.limiter == nil {
+		s.Rate = math.Inf(1)
+	}
 	return s
 }

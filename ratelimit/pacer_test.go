@@ -113,12 +113,12 @@ func TestUnlimitedNeverSleepsButHonoursPause(t *testing.T) {
 	if n := len(clock.Slept()); n != 0 {
 		t.Fatalf("an unlimited pacer slept %d times", n)
 	}
-	if r := p.Rate(); !math.IsInf(r, 1) {
-		t.Errorf("Rate() = %v, want +Inf", r)
+	if r := p.Stats().Rate; !math.IsInf(r, 1) {
+		t.Errorf("rate %v, want +Inf", r)
 	}
-	p.RateLimited(3 * time.Second)
-	if r := p.Rate(); !math.IsInf(r, 1) {
-		t.Errorf("Rate() after a 429 = %v, want +Inf (nothing to step down)", r)
+	p.rateLimited(3 * time.Second)
+	if r := p.Stats().Rate; !math.IsInf(r, 1) {
+		t.Errorf("rate after a 429 %v, want +Inf (nothing to step down)", r)
 	}
 	if err := p.Wait(context.Background()); err != nil {
 		t.Fatal(err)
@@ -132,15 +132,9 @@ func TestRateLimitedPausesEveryWaiter(t *testing.T) {
 	clock := newFakeClock()
 	p := New(Config{RPS: 1000, Burst: 100, Clock: clock})
 	start := clock.Now()
-	p.RateLimited(5 * time.Second)
-	if got := p.ResumeAt(); !got.Equal(start.Add(5 * time.Second)) {
-		t.Fatalf("ResumeAt = %v, want start+5s", got)
-	}
+	p.rateLimited(5 * time.Second)
 	// A shorter Retry-After never shortens a pause in force.
-	p.RateLimited(time.Second)
-	if got := p.ResumeAt(); !got.Equal(start.Add(5 * time.Second)) {
-		t.Fatalf("a shorter Retry-After moved ResumeAt to %v", got)
-	}
+	p.rateLimited(time.Second)
 	for i := range 3 {
 		if err := p.Wait(context.Background()); err != nil {
 			t.Fatal(err)
@@ -148,6 +142,9 @@ func TestRateLimitedPausesEveryWaiter(t *testing.T) {
 		if now := clock.Now(); now.Before(start.Add(5 * time.Second)) {
 			t.Fatalf("waiter %d went at %v, before the pause ended", i, now.Sub(start))
 		}
+	}
+	if s := clock.Slept(); len(s) != 1 || s[0] != 5*time.Second {
+		t.Errorf("slept %v, want [5s]: the first waiter sits the pause out, the others go after it", s)
 	}
 	if s := p.Stats(); s.RateLimited != 2 {
 		t.Errorf("RateLimited = %d, want 2", s.RateLimited)
@@ -158,8 +155,11 @@ func TestRateLimitedWithoutRetryAfterUsesDefault(t *testing.T) {
 	clock := newFakeClock()
 	p := New(Config{RPS: 10, DefaultRetryAfter: 7 * time.Second, Clock: clock})
 	p.Observe(429, 0)
-	if got := p.ResumeAt().Sub(clock.Now()); got != 7*time.Second {
-		t.Fatalf("pause = %v, want the default 7s", got)
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s := clock.Slept(); len(s) != 1 || s[0] != 7*time.Second {
+		t.Fatalf("slept %v, want the default 7s", s)
 	}
 }
 
@@ -200,7 +200,7 @@ func TestPauseReachesAWaiterAlreadyAsleep(t *testing.T) {
 	}
 	start := clock.Now()
 	once := sync.Once{}
-	clock.onSleep = func(time.Duration) { once.Do(func() { p.RateLimited(2 * time.Second) }) }
+	clock.onSleep = func(time.Duration) { once.Do(func() { p.rateLimited(2 * time.Second) }) }
 	if err := p.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -214,26 +214,26 @@ func TestStepDownAndClimbBack(t *testing.T) {
 	p := New(Config{RPS: 8, MinRPS: 1, IncreasePerSuccess: 1.5, Clock: clock})
 	step := func(want float64) {
 		t.Helper()
-		if got := p.Rate(); got != want {
-			t.Fatalf("Rate() = %v, want %v", got, want)
+		if got := p.Stats().Rate; got != want {
+			t.Fatalf("rate %v, want %v", got, want)
 		}
 	}
 	step(8)
-	p.RateLimited(time.Second)
+	p.rateLimited(time.Second)
 	step(4)
-	p.RateLimited(time.Second) // same pause: one signal, no second step
+	p.rateLimited(time.Second) // same pause: one signal, no second step
 	step(4)
 	clock.Advance(2 * time.Second)
-	p.RateLimited(time.Second)
+	p.rateLimited(time.Second)
 	step(2)
 	clock.Advance(2 * time.Second)
-	p.RateLimited(time.Second)
+	p.rateLimited(time.Second)
 	step(1)
 	clock.Advance(2 * time.Second)
-	p.RateLimited(time.Second)
+	p.rateLimited(time.Second)
 	step(1) // the floor
 	for _, want := range []float64{2.5, 4, 5.5, 7, 8, 8} {
-		p.Success()
+		p.succeeded()
 		step(want)
 	}
 	if s := p.Stats(); s.StepDowns != 3 || s.RateLimited != 5 || s.Rate != 8 {
@@ -244,7 +244,7 @@ func TestStepDownAndClimbBack(t *testing.T) {
 func TestSteppedDownRateSlowsSpacing(t *testing.T) {
 	clock := newFakeClock()
 	p := New(Config{RPS: 10, Burst: 1, Clock: clock})
-	p.RateLimited(time.Second) // rate 5/s, resume in 1s
+	p.rateLimited(time.Second) // rate 5/s, resume in 1s
 	for range 3 {
 		if err := p.Wait(context.Background()); err != nil {
 			t.Fatal(err)
@@ -279,7 +279,7 @@ func TestObserve(t *testing.T) {
 	for _, tt := range tests {
 		clock := newFakeClock()
 		p := New(Config{RPS: 10, MinRPS: 1, IncreasePerSuccess: 1, Clock: clock})
-		p.RateLimited(time.Second)
+		p.rateLimited(time.Second)
 		clock.Advance(2 * time.Second)
 		if tt.status != 429 {
 			p.Observe(tt.status, 0)
@@ -304,7 +304,7 @@ func TestWaitStopsOnCancel(t *testing.T) {
 	}
 
 	// Real clock: a pause of an hour ends as soon as the context does.
-	p.RateLimited(time.Hour)
+	p.rateLimited(time.Hour)
 	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if err := p.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -367,7 +367,7 @@ func TestConcurrentWaitersShareThePacer(t *testing.T) {
 				default:
 					p.Observe(200, 0)
 				}
-				_ = p.Rate()
+				_ = p.Stats()
 				_ = p.Backoff(i)
 			}
 		}()
@@ -388,7 +388,7 @@ func TestConcurrentWaitersShareThePacer(t *testing.T) {
 func TestRealPauseHoldsConcurrentWaiters(t *testing.T) {
 	p := New(Config{})
 	start := time.Now()
-	p.RateLimited(30 * time.Millisecond)
+	p.rateLimited(30 * time.Millisecond)
 	var wg sync.WaitGroup
 	for range 6 {
 		wg.Add(1)
@@ -405,32 +405,46 @@ func TestRealPauseHoldsConcurrentWaiters(t *testing.T) {
 	wg.Wait()
 }
 
-func TestConfigValidate(t *testing.T) {
+// New replaces what is unset or out of range by defaults: the pacer it makes works.
+func TestNewTakesDefaultsForBadValues(t *testing.T) {
 	tests := []struct {
-		name string
-		cfg  Config
-		ok   bool
+		name     string
+		cfg      Config
+		wantRate float64
 	}{
-		{"zero", Config{}, true},
-		{"typical", Config{RPS: 5, Burst: 2, MinRPS: 0.5}, true},
-		{"negative rps", Config{RPS: -1}, false},
-		{"NaN rps", Config{RPS: math.NaN()}, false},
-		{"inf rps", Config{RPS: math.Inf(1)}, false},
-		{"negative burst", Config{RPS: 1, Burst: -1}, false},
-		{"min above rps", Config{RPS: 1, MinRPS: 2}, false},
-		{"decrease 1", Config{RPS: 1, DecreaseFactor: 1}, false},
-		{"negative increase", Config{RPS: 1, IncreasePerSuccess: -1}, false},
-		{"negative duration", Config{BackoffMax: -time.Second}, false},
+		{"zero", Config{}, math.Inf(1)},
+		{"typical", Config{RPS: 5, Burst: 2, MinRPS: 0.5}, 5},
+		{"negative rps", Config{RPS: -1}, math.Inf(1)},
+		{"NaN rps", Config{RPS: math.NaN()}, math.Inf(1)},
+		{"inf rps", Config{RPS: math.Inf(1)}, math.Inf(1)},
+		{"negative burst", Config{RPS: 1, Burst: -1}, 1},
+		{"min above rps", Config{RPS: 1, MinRPS: 2}, 1},
+		{"decrease 1", Config{RPS: 1, DecreaseFactor: 1}, 1},
+		{"negative increase", Config{RPS: 1, IncreasePerSuccess: -1}, 1},
+		{"negative durations", Config{BackoffBase: -time.Second, BackoffMax: -time.Second, DefaultRetryAfter: -1, MaxRetryAfter: -1}, math.Inf(1)},
 	}
 	for _, tt := range tests {
-		err := tt.cfg.Validate()
-		if (err == nil) != tt.ok {
-			t.Errorf("%s: Validate() = %v, want ok=%v", tt.name, err, tt.ok)
-		}
-		// New must survive whatever Validate rejects.
+		clock := newFakeClock()
+		tt.cfg.Clock = clock
 		p := New(tt.cfg)
-		if r := p.Rate(); math.IsNaN(r) || r < 0 {
-			t.Errorf("%s: New made a pacer with rate %v", tt.name, r)
+		if r := p.Stats().Rate; r != tt.wantRate {
+			t.Errorf("%s: rate %v, want %v", tt.name, r, tt.wantRate)
+		}
+		for range 3 {
+			if err := p.Wait(context.Background()); err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+		}
+		before := len(clock.Slept())
+		p.Observe(429, 0)
+		if err := p.Wait(context.Background()); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if s := clock.Slept()[before:]; len(s) == 0 || s[0] != time.Second {
+			t.Errorf("%s: slept %v after a 429; want the default pause of 1s first", tt.name, s)
+		}
+		if b := p.Backoff(1); b < 0 || b > DefaultBackoffBase {
+			t.Errorf("%s: Backoff(1) = %v, want within [0, %v]", tt.name, b, DefaultBackoffBase)
 		}
 	}
 }
