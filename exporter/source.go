@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // source is where the companies of an export come from.
@@ -61,15 +62,15 @@ func searchSource(api API, query string, f Filter, perPage int) (*source, error)
 	}
 	// The search language has the date filters the list has: add them as terms.
 	for _, t := range []struct {
-		field string
+		field field.Key
 		op    bangwo8.Op
 		day   string
 	}{
-		{"createDT", bangwo8.OpOnOrAfter, f.CreatedStart}, {"createDT", bangwo8.OpOnOrBefore, f.CreatedEnd},
-		{"updateDT", bangwo8.OpOnOrAfter, f.UpdatedStart}, {"updateDT", bangwo8.OpOnOrBefore, f.UpdatedEnd},
+		{field.CreateDT, bangwo8.OpOnOrAfter, f.CreatedStart}, {field.CreateDT, bangwo8.OpOnOrBefore, f.CreatedEnd},
+		{field.UpdateDT, bangwo8.OpOnOrAfter, f.UpdatedStart}, {field.UpdateDT, bangwo8.OpOnOrBefore, f.UpdatedEnd},
 	} {
 		if t.day != "" {
-			q += " " + t.field + string(t.op) + t.day
+			q += " " + string(t.field) + string(t.op) + t.day
 		}
 	}
 	fetch := func(ctx context.Context, n int) (page, error) {

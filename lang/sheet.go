@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
@@ -61,11 +62,11 @@ func (l Lang) ColumnNote(c *mapping.Column) string {
 		lines = append(lines, c.Note)
 	}
 	kind := l.Pick("类型：", "Type: ") + l.TypeName(c.Type)
-	if c.Field == "uId" {
+	if c.Is(field.UID) {
 		kind = l.Pick("公司ID：留空表示新建；填写则更新这家公司", "Company id: empty creates a company; an id updates it")
 	}
 	lines = append(lines, kind)
-	if how := typeText[c.Type]; c.Note == "" && how.zhHow != "" && c.Field != "uId" {
+	if how := typeText[c.Type]; c.Note == "" && how.zhHow != "" && !c.Is(field.UID) {
 		lines = append(lines, l.Pick(how.zhHow, how.enHow))
 	}
 	if c.Required {

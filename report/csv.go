@@ -6,12 +6,13 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
 // csvHeader names the columns of a CSV report.
-var csvHeader = []string{"row", "action", "uId", "key", "changed", "rule", "error", "note", "asset"}
+var csvHeader = []string{"row", "action", string(field.UID), "key", "changed", "rule", "error", "note", "asset"}
 
 // bomUTF8 starts a CSV report so that Excel reads its Chinese text as UTF-8.
 var bomUTF8 = []byte{0xEF, 0xBB, 0xBF}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
@@ -331,7 +332,7 @@ func columnWidth(header string, c *mapping.Column) float64 {
 
 // isUID reports whether input column i is the company id.
 func (r *XLSX) isUID(i int) bool {
-	return i < len(r.byIndex) && r.byIndex[i] != nil && r.byIndex[i].Field == "uId"
+	return i < len(r.byIndex) && r.byIndex[i] != nil && r.byIndex[i].Is(field.UID)
 }
 
 // column finds the mapping's column of a problem.

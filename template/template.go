@@ -25,6 +25,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
@@ -52,7 +53,7 @@ func ListsSheetName(l lang.Lang) string { return l.Pick("下拉选项", "Lists")
 func Columns(m *mapping.Mapping) []*mapping.Column {
 	var cols []*mapping.Column
 	for _, c := range m.Columns {
-		if c.ReadOnly && c.Field != "uId" {
+		if c.ReadOnly && !c.Is(field.UID) {
 			continue
 		}
 		cols = append(cols, c)
@@ -157,7 +158,7 @@ func (b *builder) cellStyle(c *mapping.Column) int {
 	case mapping.TypeDecimal:
 		return b.style.number
 	case mapping.TypeInt:
-		if c.Field == "uId" {
+		if c.Is(field.UID) {
 			return b.style.text // an id, not a quantity: never shown as 1.2E+10
 		}
 		return b.style.number

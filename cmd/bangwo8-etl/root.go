@@ -196,12 +196,8 @@ type settings struct {
 	pacer ratelimit.Config
 }
 
-// run executes the command line and maps the outcome to an exit code.
-func run(ctx context.Context, args []string, streams *IOStreams, getenv func(string) string) int {
-	return runWith(ctx, args, streams, getenv, settings{})
-}
-
-// runWith is run with settings other than production's; tests call it with millisecond waits.
+// runWith executes the command line and maps the outcome to an exit code. main passes
+// production's settings (the zero value); tests pass millisecond waits.
 func runWith(ctx context.Context, args []string, streams *IOStreams, getenv func(string) string, s settings) int {
 	a := &app{streams: streams, getenv: getenv, settings: s}
 	root := newRootCmd(a)
