@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -54,11 +52,11 @@ func (f *apiFlags) register(cmd *cobra.Command, a *app) {
 // from a flag value, so it cannot leak through argv or shell history.
 func (f *apiFlags) password(a *app) (string, error) {
 	if f.passwordFile != "" {
-		b, err := os.ReadFile(f.passwordFile)
+		pw, err := readPasswordFile(f.passwordFile, a.logger().Warn)
 		if err != nil {
-			return "", usageErrorf("reading --password-file: %w", err)
+			return "", &exitError{code: exitUsage, err: err}
 		}
-		return strings.TrimRight(string(b), "\r\n"), nil
+		return pw, nil
 	}
 	if p := a.getenv("BANGWO8_PASSWORD"); p != "" {
 		return p, nil
