@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"maps"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
@@ -219,7 +218,7 @@ func (e *export) direct(ctx context.Context, f *os.File) (err error) {
 // viaSpool writes the default columns: rows go to a spool while the custom keys are
 // collected, then to the output with one column per key.
 func (e *export) viaSpool(ctx context.Context, f *os.File) (err error) {
-	sp, err := newSpool(filepath.Dir(e.o.Out))
+	sp, err := newSpool(e.o.Out)
 	if err != nil {
 		return err
 	}

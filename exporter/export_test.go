@@ -306,7 +306,7 @@ func TestStateObserve(t *testing.T) {
 }
 
 func TestSpoolRoundTrip(t *testing.T) {
-	sp, err := newSpool(t.TempDir())
+	sp, err := newSpool(filepath.Join(t.TempDir(), "out.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
@@ -28,8 +29,9 @@ type spool struct {
 	tmp  []byte
 }
 
-func newSpool(dir string) (*spool, error) {
-	f, err := os.CreateTemp(dir, ".bangwo8-export-spool-*")
+// newSpool starts a spool beside the output file out.
+func newSpool(out string) (*spool, error) {
+	f, err := atomicfile.CreateScratch(out, "spool")
 	if err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}

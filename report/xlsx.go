@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -167,7 +166,7 @@ func (r *XLSX) open(header []string) error {
 	if err := r.sw.SetRow("A1", row); err != nil {
 		return err
 	}
-	if r.spool, err = os.CreateTemp(filepath.Dir(r.path), "."+filepath.Base(r.path)+".*.spool"); err != nil {
+	if r.spool, err = atomicfile.CreateScratch(r.path, "spool"); err != nil {
 		return err
 	}
 	r.spoolBuf = bufio.NewWriter(r.spool)

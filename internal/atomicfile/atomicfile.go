@@ -1,7 +1,8 @@
 // Package atomicfile writes a file that appears under its name only when complete: the bytes go
 // to a temporary file in the same directory (so the final rename cannot cross file systems),
 // which is synced, closed and renamed over the name. A failed or abandoned write leaves the
-// name as it was and no temporary file behind.
+// name as it was and no temporary file behind; one that a killed process left is removed by
+// the next write of the same name (see RemoveStale).
 package atomicfile
 
 import (
@@ -19,7 +20,8 @@ type File struct {
 
 // Create starts a file that will become path.
 func Create(path string) (*File, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	RemoveStale(path, "tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), scratchPattern(path, "tmp"))
 	if err != nil {
 		return nil, fmt.Errorf("create a temporary file beside %s: %w", path, err)
 	}
