@@ -71,8 +71,6 @@ func (l *loader) mapping(root ast.Node) *Mapping {
 		c := findField(m.Columns, m.Match)
 		if c == nil {
 			l.errorf(matchNode, "match is %s but no column maps field %s", m.Match, m.Match)
-		} else if c.KeepEmpty {
-			l.errorf(matchNode, "the match column %q cannot use empty: keep", c.Header)
 		}
 	}
 	l.extensionTargets(m, extNode)
@@ -180,8 +178,11 @@ func (l *loader) column(n ast.Node) (c *Column, fieldNode, headerNode ast.Node) 
 		if s, ok := l.text(v, "empty"); ok {
 			switch s {
 			case "keep":
-				c.KeepEmpty = true
 			case "clear":
+				if c.Is(field.UID) || c.Is(field.Status) {
+					l.errorf(v, "%s cannot be cleared: leave out empty: clear", c.Field)
+				}
+				c.ClearEmpty = true
 			default:
 				l.errorf(v, "empty must be clear or keep, not %q", s)
 			}

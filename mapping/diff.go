@@ -1,7 +1,10 @@
 package mapping
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
@@ -12,15 +15,112 @@ type Change struct {
 	Field  string // JSON key or custom.<key>
 	Header string
 	Old    string // as an export shows it; "***" for a sensitive field
-	New    string
+	New    string // "" when the change clears the field
+	Clear  bool   // the cell clears the field (the clear marker, or empty: clear)
+	// Before is the field's value as the service held it before the change, in its shape
+	// (text, or a list for a custom field the API holds as an array): what an undo sends
+	// back (see RestoreInput). It is empty for a sensitive field, which is never kept.
+	Before    bangwo8.FieldValue
+	Sensitive bool // servicepassword: Old and Before hide the value
+}
+
+// Kept is a text cell that a spreadsheet program changed on its way through (see Mangling):
+// the company's value is kept, not overwritten with the mangled one.
+type Kept struct {
+	Field, Header string
+	Cell          string // what the sheet holds
+	Current       string // what the company holds, and keeps
+	How           Mangling
+}
+
+// Mangling is how a spreadsheet program changes a digit string it takes for a number.
+type Mangling string
+
+const (
+	LostZeros    Mangling = "leading_zeros" // 00123 -> 123
+	Scientific   Mangling = "scientific"    // 123456789012 -> 1.23457E+11
+	TrailingZero Mangling = "trailing_zero" // 123 -> 123.0
+)
+
+var (
+	digitsRE       = regexp.MustCompile(`^[0-9]+$`)
+	trailingZeroRE = regexp.MustCompile(`^([0-9]+)\.0+$`)
+	scientificRE   = regexp.MustCompile(`^[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+$`)
+)
+
+// Mangled says how a spreadsheet program turned current, a text value made of digits (an
+// account, a phone number, a code), into cell, or "" when cell is not such a change of it.
+func Mangled(current, cell string) Mangling {
+	cur, c := trimSpace(current), trimSpace(cell)
+	if cur == c || !digitsRE.MatchString(cur) {
+		return ""
+	}
+	if m := trailingZeroRE.FindStringSubmatch(c); m != nil && (m[1] == cur || m[1] == noLeadingZeros(cur)) {
+		return TrailingZero
+	}
+	if digitsRE.MatchString(c) && c == noLeadingZeros(cur) {
+		return LostZeros
+	}
+	if scientificRE.MatchString(c) {
+		// The sheet shows as many significant digits as its column is wide: the company's
+		// value rounded to as many digits must read the same.
+		mantissa, _, _ := strings.Cut(strings.ToLower(c), "e")
+		n := max(significantDigits(mantissa), 1)
+		f, err1 := strconv.ParseFloat(c, 64)
+		g, err2 := strconv.ParseFloat(cur, 64)
+		if err1 == nil && err2 == nil && strconv.FormatFloat(f, 'e', n-1, 64) == strconv.FormatFloat(g, 'e', n-1, 64) {
+			return Scientific
+		}
+	}
+	return ""
+}
+
+// MayBeMangled reports whether a key could be a digit string a spreadsheet program changed:
+// digits, digits with a trailing .0, or scientific notation. A key like that which finds no
+// company is looked for among the companies whose key it may have been (see Mangled).
+func MayBeMangled(key string) bool {
+	k := trimSpace(key)
+	return digitsRE.MatchString(k) || trailingZeroRE.MatchString(k) || scientificRE.MatchString(k)
+}
+
+// ManglingBase is the form of a digit key that lost its leading zeros or gained a .0: the
+// digits without leading zeros, "" for a key in scientific notation (compare with Mangled).
+func ManglingBase(key string) string {
+	k := trimSpace(key)
+	if m := trailingZeroRE.FindStringSubmatch(k); m != nil {
+		k = m[1]
+	}
+	if !digitsRE.MatchString(k) {
+		return ""
+	}
+	return noLeadingZeros(k)
+}
+
+func noLeadingZeros(s string) string {
+	if t := strings.TrimLeft(s, "0"); t != "" {
+		return t
+	}
+	return "0"
 }
 
 // Diff returns the fields of existing that r would change, in column order. Values are
 // compared by meaning, not spelling: dates and numbers by value, text trimmed when the column
 // trims, lists by their elements whatever their shape, so a row exported and imported again
-// without edits has no changes.
+// without edits has no changes. A text cell that a spreadsheet program mangled (see Kept) is
+// no change.
 func (r *Record) Diff(existing *bangwo8.Company) []Change {
-	var out []Change
+	changes, _ := r.compare(existing)
+	return changes
+}
+
+// Kept returns the text cells of r that a spreadsheet program mangled, whose values in
+// existing are kept (Diff leaves them out).
+func (r *Record) Kept(existing *bangwo8.Company) []Kept {
+	_, kept := r.compare(existing)
+	return kept
+}
+
+func (r *Record) compare(existing *bangwo8.Company) (changes []Change, kept []Kept) {
 	for _, v := range r.Values {
 		if !v.Set {
 			continue
@@ -29,14 +129,27 @@ func (r *Record) Diff(existing *bangwo8.Company) []Change {
 		if v.Column.same(old, v) {
 			continue
 		}
-		out = append(out, Change{
-			Field:  v.Column.Field,
-			Header: v.Column.Header,
-			Old:    v.Column.redact(old.text),
-			New:    v.Column.redact(v.Text),
-		})
+		if v.Column.Type == TypeText && !v.Clear {
+			if how := Mangled(old.text, v.Text); how != "" {
+				kept = append(kept, Kept{Field: v.Column.Field, Header: v.Column.Header,
+					Cell: v.Column.redact(v.Text), Current: v.Column.redact(old.text), How: how})
+				continue
+			}
+		}
+		ch := Change{
+			Field:     v.Column.Field,
+			Header:    v.Column.Header,
+			Old:       v.Column.redact(v.Column.shown(old.raw)),
+			New:       v.Column.redact(v.Column.shown(bangwo8.Text(v.Text))),
+			Clear:     v.Clear,
+			Sensitive: v.Column.sensitive(),
+		}
+		if !ch.Sensitive {
+			ch.Before = old.raw
+		}
+		changes = append(changes, ch)
 	}
-	return out
+	return changes, kept
 }
 
 // Changed returns the fields (JSON keys or custom.<key>) that r would change in existing.
@@ -46,6 +159,28 @@ func (r *Record) Changed(existing *bangwo8.Company) []string {
 		out = append(out, c.Field)
 	}
 	return out
+}
+
+// RestoreInput returns the body of an update that puts back the values changes replaced
+// (Change.Before), for an undo. Sensitive fields are left out: their old values are never
+// kept.
+func RestoreInput(changes []Change) bangwo8.CompanyInput {
+	var in bangwo8.CompanyInput
+	for _, ch := range changes {
+		if ch.Sensitive {
+			continue
+		}
+		if key, ok := strings.CutPrefix(ch.Field, CustomPrefix); ok {
+			in.CustomFields = append(in.CustomFields, bangwo8.CustomField{Key: key, Value: ch.Before})
+			continue
+		}
+		k, s := field.Key(ch.Field), ch.Before.String()
+		if f, ok := field.Lookup(k); ok && f.Kind.Integer() && s == "" {
+			s = "0"
+		}
+		_ = in.Set(k, s) // Diff only names writable fields
+	}
+	return in
 }
 
 // Update returns the body of an update of existing: only the fields that change. A custom
@@ -86,8 +221,18 @@ func withShapeOf(existing *bangwo8.Company, v Value) (Value, Shape) {
 	return v, ShapeList
 }
 
+// shown is a value as an export shows it (a status by its label, a date without its time):
+// how the plan names old and new values. An empty value is "".
+func (c *Column) shown(fv bangwo8.FieldValue) string {
+	if !fv.IsList() && trimSpace(fv.String()) == "" {
+		return ""
+	}
+	return UnescapeFormula(c.format(fv).Text)
+}
+
 // oldValue is an existing field as the column reads it.
 type oldValue struct {
+	raw   bangwo8.FieldValue // as the API holds it
 	text  string
 	elems []string
 	list  bool // the API holds an array
@@ -97,14 +242,14 @@ type oldValue struct {
 func current(existing *bangwo8.Company, c *Column) oldValue {
 	if key, ok := c.CustomKey(); ok {
 		fv, _ := existing.Custom(key)
-		o := oldValue{text: fv.String(), list: fv.IsList()}
+		o := oldValue{raw: fv, text: fv.String(), list: fv.IsList()}
 		if c.Type == TypeList || c.Type == TypeCascade {
 			o.elems = c.elems(fv)
 		}
 		return o
 	}
 	s, _ := existing.Get(field.Key(c.Field))
-	o := oldValue{text: s}
+	o := oldValue{raw: bangwo8.Text(s), text: s}
 	if c.Type == TypeList || c.Type == TypeCascade {
 		o.elems = c.elems(bangwo8.Text(s))
 	}

@@ -29,8 +29,8 @@
 //	                           #   string (text). Default: list -> text, cascade -> list
 //	    readonly: true         # export the column, never import it (required for the
 //	                           #   read-only fields url, supportId, createDT, updateDT)
-//	    empty: keep            # an empty cell leaves the field as it is; default clear: an
-//	                           #   empty cell clears the field (status is always kept)
+//	    empty: clear           # an empty cell clears the field; default keep: an empty cell
+//	                           #   leaves the field as it is (status and uId always keep)
 //	extension:                 # optional: the company external extension (package extension)
 //	  tableName: devices       #   the vendor's parameters as the page spells them: tableId,
 //	  cPara: model:company_model,_id:company_asset  # tableName, cPara, filter, display;
@@ -65,7 +65,9 @@
 //	text      the cell as it is.
 //	int       123, -5, +7, 007 (-> 7), 12.0 (-> 12; spreadsheets write it), full-width digits.
 //	decimal   12.50, 1,234.5, .5, 1E-05. Kept as written ("0.00" stays "0.00") and compared
-//	          by value, so 12.5 and 12.50 are the same.
+//	          by value, so 12.5 and 12.50 are the same. A number with more significant digits
+//	          than a double holds ("0.10000000000000001", how an xlsx may store 0.1) is read as
+//	          the shortest decimal that is the same double (0.1); int columns too.
 //	date      2017-01-01, 2017-1-1, 2017/1/1, 2017.1.1, 2017年1月1日, 20170101, a date with a
 //	          midnight time, or an Excel date serial (ReadOptions.DateSystem says 1900 or 1904;
 //	          the 1900 system's nonexistent 1900-02-29, serial 60, is refused). Written
@@ -98,6 +100,24 @@
 // warning and leaves its field alone. Binding.Record converts a row; every Problem names the
 // row, the column letter, the header, the value ("***" for servicepassword), a stable Rule
 // code and an English message.
+//
+// # Empty cells, the clear marker, and cells a spreadsheet program changed
+//
+// An empty cell keeps the company's value, in every column (a create leaves the field at the
+// service's default); a column with empty: clear clears the field instead. One cell clears
+// one value with the clear marker, #清空 (or #CLEAR; IsClearMarker), whatever empty: says;
+// the marker in a required column, status or uId is an error (RuleRequired, RuleClear).
+// Value.Clear and Change.Clear say that a value clears its field.
+//
+// A text cell that differs from the company's value only as a spreadsheet program changes a
+// digit string it takes for a number (00123 -> 123, 123456789012 -> 1.23457E+11, 123 ->
+// 123.0; Mangled) is no change: Diff leaves it out and Kept lists it, so the importer keeps
+// the company's value and warns.
+//
+// # Undo
+//
+// Each Change carries the value the service held before (Before, in its shape; never a
+// password's), and RestoreInput builds the update that puts those values back.
 //
 // # Export and formula injection
 //

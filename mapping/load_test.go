@@ -177,7 +177,7 @@ columns:
 		t.Errorf("status column without a type = %+v, want the vendor's enum", status)
 	}
 	level, _ := m.Column("custom.level")
-	if level.Type != TypeText || !level.HasDefault || level.Default != "普通" || !level.KeepEmpty || len(level.Values) != 2 {
+	if level.Type != TypeText || !level.HasDefault || level.Default != "普通" || level.ClearEmpty || len(level.Values) != 2 {
 		t.Errorf("custom.level column = %+v", level)
 	}
 	multi, _ := m.Column("custom.multi")

@@ -49,8 +49,9 @@ type Column struct {
 	As        Shape          // how a list or cascade custom field is sent
 	// ReadOnly columns are exported and ignored on import (uId excepted: it is read to match).
 	ReadOnly bool
-	// KeepEmpty: an empty cell leaves the field as it is instead of clearing it.
-	KeepEmpty bool
+	// ClearEmpty (empty: clear): an empty cell clears the field. Without it an empty cell
+	// leaves the field as it is, and only the clear marker (ClearMarker) clears one value.
+	ClearEmpty bool
 
 	Line, Col int // where the column starts in the mapping file; 0 for built columns
 }

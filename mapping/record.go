@@ -70,9 +70,12 @@ type Value struct {
 	Raw    string   // the cell as read, the formula escape removed
 	Text   string   // canonical: what an export of the same value writes ("2017-01-01", "1" for an enum)
 	Elems  []string // the elements of a list or cascade value
-	// Set is false when the cell was empty and the column keeps empty cells (empty: keep, or
-	// status): the field is then neither written nor compared.
+	// Set is false when the cell was empty and the column keeps empty cells (the default;
+	// status and uId always): the field is then neither written nor compared.
 	Set bool
+	// Clear is true when the cell clears the field: it holds the clear marker (ClearMarker),
+	// or it is empty in a column with empty: clear. Text is then "" ("0" for a group).
+	Clear bool
 }
 
 // Blank reports whether every cell that the binding reads is empty: such rows (often left at
@@ -135,6 +138,15 @@ func (b *Binding) Record(row int, cells []string) (*Record, []Problem) {
 func (b *Binding) value(c *Column, raw string) (Value, *cellError) {
 	v := Value{Column: c, Raw: raw}
 	s := c.cellText(raw)
+	if IsClearMarker(s) {
+		switch {
+		case c.Required:
+			return v, fail(RuleRequired, "required: the field cannot be cleared")
+		case c.Is(field.UID) || c.Is(field.Status):
+			return v, fail(RuleClear, "%s cannot be cleared", c.Field)
+		}
+		return c.cleared(v), nil
+	}
 	if s == "" && c.HasDefault {
 		s = c.cellText(c.Default)
 	}
@@ -142,11 +154,10 @@ func (b *Binding) value(c *Column, raw string) (Value, *cellError) {
 		if c.Required {
 			return v, fail(RuleRequired, "required: the cell is empty")
 		}
-		v.Set = !c.KeepEmpty && !c.Is(field.Status) && !c.Is(field.UID)
-		if c.holdsInt() {
-			v.Text = "0" // the API's "none" for a group
+		if c.ClearEmpty {
+			return c.cleared(v), nil
 		}
-		return v, nil
+		return v, nil // kept: neither written nor compared
 	}
 	conv, err := c.convert(s, b.opts.DateSystem)
 	if err != nil {
@@ -154,6 +165,15 @@ func (b *Binding) value(c *Column, raw string) (Value, *cellError) {
 	}
 	v.Text, v.Elems, v.Set = conv.text, conv.elems, true
 	return v, nil
+}
+
+// cleared is v as a value that empties the field: "" ("0" for a group, the API's "none").
+func (c *Column) cleared(v Value) Value {
+	v.Set, v.Clear = true, true
+	if c.holdsInt() {
+		v.Text = "0"
+	}
+	return v
 }
 
 // cellText is the cell as the column reads it: trimmed, unless a text column keeps spaces.

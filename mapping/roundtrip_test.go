@@ -188,11 +188,13 @@ func TestRecordInput(t *testing.T) {
 		t.Fatal(ps)
 	}
 	got, _ := json.Marshal(r.Input)
-	want := `{"companyName":"新公司","servicestarttime":"2024-03-01","serviceendtime":"","userURL":"",` +
+	// Empty cells are not sent: an empty cell keeps (a create leaves the field at the
+	// service's default).
+	want := `{"companyName":"新公司","servicestarttime":"2024-03-01",` +
 		`"serveNote":" keep ","serviceCharge":"1200.5","serviceaccount":"new-acct","address":"-abc",` +
-		`"custom_fields":[{"key":"field_1","value":["北京市","二级1"]},{"key":"field_2","value":""},` +
-		`{"key":"field_3","value":"是"},{"key":"gjfx","value":""},{"key":"expect_time","value":""},` +
-		`{"key":"products","value":["x","y"]}],"userGroup":0,"tableName":"a,b","province":"","city":"","status":2,"service_groupid":""}`
+		`"custom_fields":[{"key":"field_1","value":["北京市","二级1"]},` +
+		`{"key":"field_3","value":"是"},` +
+		`{"key":"products","value":["x","y"]}],"tableName":"a,b","status":2}`
 	if string(got) != want {
 		t.Errorf("input\n got %s\nwant %s", got, want)
 	}
@@ -335,11 +337,11 @@ columns:
 	in, changes := r.Update(existing)
 	got, _ := json.Marshal(in)
 	want := `{"companyName":"B","custom_fields":[{"key":"field_1","value":"华中/武汉"},{"key":"multi","value":["a","c"]},` +
-		`{"key":"text_list","value":["x","z"]},{"key":"fresh","value":["p","q"]}],"userGroup":0,"status":2}`
+		`{"key":"text_list","value":["x","z"]},{"key":"fresh","value":["p","q"]}],"status":2}`
 	if string(got) != want {
 		t.Errorf("update\n got %s\nwant %s", got, want)
 	}
-	if f := r.Changed(existing); strings.Join(f, ",") != "custom.field_1,custom.multi,custom.text_list,custom.fresh,companyName,userGroup,status" {
+	if f := r.Changed(existing); strings.Join(f, ",") != "custom.field_1,custom.multi,custom.text_list,custom.fresh,companyName,status" {
 		t.Errorf("changed = %v (changes %+v)", f, changes)
 	}
 }
@@ -412,7 +414,9 @@ columns:
 	}{
 		{"", zero, false},     // the service stores "" as "0.00"
 		{"0", zero, false},    // same value, other spelling
-		{"", some, true},      // clearing a real balance is a change
+		{"", some, false},     // an empty cell keeps the balance
+		{"#清空", some, true},   // the clear marker clears it
+		{"#清空", zero, false},  // nothing to clear
 		{"12.5", some, false}, // same value
 		{"1", zero, true},
 	} {

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"net/mail"
 	"net/url"
@@ -67,6 +68,7 @@ const (
 	RuleValues          Rule = "values"
 	RuleMaxLength       Rule = "max_length"
 	RulePattern         Rule = "pattern"
+	RuleClear           Rule = "clear" // the clear marker in a column that cannot be cleared
 	RuleMissingColumn   Rule = "missing_column"
 	RuleDuplicateHeader Rule = "duplicate_header"
 	RuleUnknownColumn   Rule = "unknown_column"
@@ -132,7 +134,7 @@ func (c *Column) convert(s string, sys DateSystem) (value, *cellError) {
 func (c *Column) convertType(s string, sys DateSystem) (value, *cellError) {
 	switch c.Type {
 	case TypeInt:
-		t := trimSpace(foldWidth(s))
+		t := shortestDouble(trimSpace(foldWidth(s)))
 		if !intRE.MatchString(t) {
 			return value{}, fail(RuleInt, "not a whole number")
 		}
@@ -245,7 +247,7 @@ func splitList(s string, sep *regexp.Regexp) []string {
 // thousands separators; exponent forms, which spreadsheets write for tiny or huge numbers,
 // become plain decimals.
 func canonicalDecimal(s string) (string, bool) {
-	t := trimSpace(foldWidth(s))
+	t := shortestDouble(trimSpace(foldWidth(s)))
 	switch {
 	case groupedRE.MatchString(t):
 		t = strings.ReplaceAll(t, ",", "")
@@ -270,6 +272,34 @@ func canonicalDecimal(s string) (string, bool) {
 		t = t[1:] // -0.00 is 0.00
 	}
 	return t, true
+}
+
+// shortestDouble turns a number with a fraction and more significant digits than a double
+// holds (15) into the shortest decimal that reads back as the same double: an xlsx cell
+// stores a binary double, which a program may write out in full ("0.10000000000000001",
+// "9913.8099999999995") where the person typed 0.1 and 9913.81. Anything else is returned as
+// it is: whole numbers of any length (ids, accounts), and decimals as people write them.
+func shortestDouble(t string) string {
+	if !strings.ContainsAny(t, ".eE") || significantDigits(t) <= 15 {
+		return t
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return t
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// significantDigits counts the digits of a number's mantissa from its first non-zero digit.
+func significantDigits(t string) int {
+	mantissa, _, _ := strings.Cut(strings.ToLower(t), "e")
+	digits := strings.TrimLeft(strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, mantissa), "0")
+	return len(digits)
 }
 
 // decimalEqual compares two decimals by value.
