@@ -73,6 +73,9 @@ type Filter struct {
 	owner     string // exact; "" for ownerType alone
 	// OwnerNote says why the owner pair does not apply, when it does not: for reports.
 	OwnerNote string
+	// EmptyPlaceholder is set when the owner is a placeholder the page leaves empty: the page
+	// then shows all rows, while an import takes it as an owner that does not exist yet.
+	EmptyPlaceholder bool
 }
 
 // FilterFor resolves the configuration's filter for page, applying the owner rules: owner
@@ -105,6 +108,7 @@ func (c Config) FilterFor(page Page) Filter {
 			who = page.CompanyID
 		}
 		if who == "" {
+			f.EmptyPlaceholder = known
 			if f.OwnerNote == "" {
 				f.OwnerNote = "{{" + string(ph) + "}} is empty on this page: no owner filter"
 			}

@@ -136,8 +136,9 @@ func ruleOf(err error) mapping.Rule {
 
 // backfill applies the mapping's extension to a planned row: {{company.companyId}} is the
 // row's uId, or the uId of the company its key matches (empty for a new company); a company
-// row has no contact, so {{user.cId}} is empty; an empty placeholder drops the owner filter,
-// as on the page. One kept asset fills the cPara targets (over the row's cells); none leaves
+// row has no contact, so {{user.cId}} is empty. Unlike the page, which shows every asset
+// when the placeholder is empty, an empty placeholder means the row has no owner yet: it
+// gets no asset (its target cells then keep, as with no asset). One kept asset fills the cPara targets (over the row's cells); none leaves
 // them (an empty target cell then keeps the company's value instead of clearing it); several
 // make the row invalid unless the extension's pick says first or last. t.asset says what the
 // row got, for the report and the plan.
@@ -153,6 +154,14 @@ func (r *run) backfill(t *task) error {
 		}
 	}
 	f := cfg.FilterFor(extension.Page{CompanyID: company})
+	if f.EmptyPlaceholder {
+		// The page would show every asset; a row without an owner id has no asset of its own.
+		t.asset, t.noOwner = "no asset (a new company has no owner yet)", true
+		for _, p := range cfg.CPara {
+			keepIfEmpty(rec, p.Company)
+		}
+		return nil
+	}
 	row, ok, err := cfg.Choose(r.assets.kept(f))
 	if err != nil {
 		return &assetError{err: err}

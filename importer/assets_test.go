@@ -148,8 +148,8 @@ func TestBackfillFillsLeavesAndRefuses(t *testing.T) {
 			t.Errorf("company %d: %v, want %v", uid, got, want)
 		}
 	}
-	for _, line := range []string{"row 2: updated uId 101: custom.company_model,custom.company_asset [asset _id 1: company_model=X200, company_asset=1]",
-		"row 3: unchanged uId 102 [asset no asset]", "row 4: updated uId 103: custom.company_model,custom.company_asset [asset _id 3: company_model=A1, company_asset=3]"} {
+	for _, line := range []string{"第 2 行：已更新 甲（公司ID 101）\n    设备型号：old → X200\n    设备ID：（空） → 1\n    资产：_id 1: company_model=X200, company_asset=1\n",
+		"第 3 行：无变化 乙（公司ID 102）\n    资产：无\n", "第 4 行：已更新 丙（公司ID 103）\n    设备型号：（空） → A1\n    设备ID：（空） → 3\n    资产：_id 3: company_model=A1, company_asset=3\n"} {
 		if !strings.Contains(plan.String(), line) {
 			t.Errorf("plan lacks %q:\n%s", line, plan.String())
 		}
@@ -165,8 +165,9 @@ func TestBackfillNewCompanyHasNoOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// No company id: the owner pair does not apply; the Beijing rows are 1, 3, 4, 5, 6: last is 6.
-	if sum.Created != 1 || !strings.Contains(plan.String(), "[asset _id 6: company_model=Z1, company_asset=6]") {
+	// No company id yet: no asset is its own (the page would show them all, and pick one
+	// owned by another company).
+	if sum.Created != 1 || !strings.Contains(plan.String(), "资产：无：新公司还没有公司ID") || strings.Contains(plan.String(), "_id") {
 		t.Fatalf("%+v\n%s", sum, plan.String())
 	}
 }

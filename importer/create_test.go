@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 )
 
 // fakeAPI is a service whose creates go as a script says: each create either takes effect or
@@ -102,13 +103,13 @@ func TestLostCreateIsLookedUpAndResentUpToRetries(t *testing.T) {
 		wantCreates int
 		wantPlan    string // the row's line
 	}{
-		{"lost, landed: found, not resent", []createOutcome{landed}, 3, 1, "row 2: created uId 1001\n"},
-		{"lost twice, then heard", []createOutcome{lost, lost}, 3, 3, "row 2: created uId 1003\n"},
-		{"lost, lost, landed: found after the third", []createOutcome{lost, lost, landed}, 2, 3, "row 2: created uId 1003\n"},
+		{"lost, landed: found, not resent", []createOutcome{landed}, 3, 1, "row 2: created 新公司001 (服务账号 acc-001, uId 1001)\n"},
+		{"lost twice, then heard", []createOutcome{lost, lost}, 3, 3, "row 2: created 新公司001 (服务账号 acc-001, uId 1003)\n"},
+		{"lost, lost, landed: found after the third", []createOutcome{lost, lost, landed}, 2, 3, "row 2: created 新公司001 (服务账号 acc-001, uId 1003)\n"},
 		{"lost more often than retries", []createOutcome{lost, lost, lost, lost}, 2, 3,
-			"row 2: failed: gave up: the answers of 3 creates were lost and no company was found (retries 2): "},
+			"row 2: failed 新公司001 (服务账号 acc-001)\n    error: gave up: the answers of 3 creates were lost and no company was found (retries 2): "},
 		{"no retries: one create, then the row fails", []createOutcome{lost}, 0, 1,
-			"row 2: failed: gave up: the answer of the create was lost and no company was found (retries 0): "},
+			"row 2: failed 新公司001 (服务账号 acc-001)\n    error: gave up: the answer of the create was lost and no company was found (retries 0): "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,7 +118,7 @@ func TestLostCreateIsLookedUpAndResentUpToRetries(t *testing.T) {
 			writeCSV(t, in, manyRows(1), "utf8")
 			var plan strings.Builder
 			sum, err := Import(context.Background(), api, in, testMapping(t, "serviceaccount"),
-				Options{Mode: ModeCreate, Retries: tt.retries, Plan: &plan})
+				Options{Mode: ModeCreate, Retries: tt.retries, Plan: &plan, Lang: lang.English})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -77,6 +77,7 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	// Pass 1: check every row, collect the keys to look up.
 	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems}
 	keys := map[string]struct{}{}
+	uids := map[int64]struct{}{} // of rows whose uId wins over their key
 	valid := 0
 	progress := func(phase string, done, total int) {
 		opts.Progress(Progress{Phase: phase, Done: int64(done), Total: int64(total), Elapsed: time.Since(start)})
@@ -97,6 +98,9 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 		if rec.Key != "" {
 			keys[rec.Key] = struct{}{}
 		}
+		if byUID(m, opts.Mode, rec) {
+			uids[rec.UID] = struct{}{}
+		}
 		return nil
 	})
 	sum.Sheet = sheetName
@@ -113,9 +117,16 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 		if err != nil {
 			return sum, fmt.Errorf("finding the existing companies: %w", err)
 		}
+		if r.ids.byUID, err = lookupUIDs(ctx, api, uids); err != nil {
+			return sum, fmt.Errorf("finding the companies of the rows' uIds: %w", err)
+		}
+		if r.ids.near, err = lookupNear(ctx, api, m.Match, r.unmatchedMangled(keys)); err != nil {
+			return sum, err
+		}
 		progress(PhaseLookup, len(keys), len(keys))
 	}
-	if !blocked && !opts.SkipInvalid && !opts.DryRun && (r.assets != nil || r.existing != nil && r.anyKeyInTrouble(keys)) {
+	inTrouble := r.existing != nil && (len(uids) > 0 || len(r.ids.near) > 0 || r.anyKeyInTrouble(keys))
+	if !blocked && !opts.SkipInvalid && !opts.DryRun && (r.assets != nil || inTrouble) {
 		// Some rows cannot be matched: find how many before anything is written.
 		unmatched, err := r.countUnmatched(ctx, input)
 		if err != nil {
@@ -151,6 +162,7 @@ type run struct {
 	blockedBy int // invalid rows
 	// assets fills the extension's targets (import --assets); nil for none.
 	assets *assetIndex
+	ids    identities
 }
 
 // task is one planned row.
@@ -160,8 +172,10 @@ type task struct {
 	action  report.Action
 	target  *bangwo8.Company // the company to update
 	input   bangwo8.CompanyInput
-	changes []mapping.Change
-	asset   string // what the extension's asset gave the row (import --assets)
+	changes []mapping.Change // an update's fields, old -> new
+	kept    []mapping.Kept   // cells a spreadsheet program mangled: the company's values stay
+	asset   string           // what the extension's asset gave the row (import --assets)
+	noOwner bool             // the row has no owner id yet, so no asset (import --assets)
 }
 
 // writeAll reads the rows again and plans, reports and (unless blocked or a dry run) writes
@@ -220,21 +234,24 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			r.putBlocked(t.seq, base)
 			return nil
 		}
+		base.UID = ""
 		if t.target != nil {
 			base.UID = uidText(t.target.UID)
 		}
 		base.Changed = changedFields(t.changes)
+		base.Changes = t.changes
+		r.tallyPlan(row, t)
 		switch {
 		case t.action == report.ActionUnchanged || t.action == report.ActionCreated: // nothing to send
 			base.Action = t.action
 			if t.action == report.ActionCreated {
 				base.Note = "found: created by an interrupted run"
 			}
-			r.sink.put(t.seq, base, !r.opts.DryRun)
+			r.sink.put(t.seq, r.describe(t, base), !r.opts.DryRun)
 			return nil
 		case r.opts.DryRun:
 			base.Action = t.action
-			r.sink.put(t.seq, base, false)
+			r.sink.put(t.seq, r.describe(t, base), false)
 			return nil
 		case gctx.Err() != nil:
 			base.Action = report.ActionSkipped
@@ -244,7 +261,7 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 		}
 		g.Go(func() error {
 			res, fatal := r.execute(wctx, t, base)
-			r.sink.put(t.seq, res, res.Action == report.ActionCreated || res.Action == report.ActionUpdated)
+			r.sink.put(t.seq, r.describe(t, res), res.Action == report.ActionCreated || res.Action == report.ActionUpdated)
 			return fatal
 		})
 		return nil
@@ -334,6 +351,9 @@ func (r *run) plan(t *task) error {
 		}
 	}
 	rec, field := t.rec, r.m.Match
+	if byUID(r.m, r.opts.Mode, rec) {
+		return r.planByUID(t)
+	}
 	if field == "" || (rec.Key == "" && r.opts.Mode != ModeUpdate) {
 		t.action = report.ActionCreate
 		return nil
@@ -342,6 +362,12 @@ func (r *run) plan(t *task) error {
 		return fmt.Errorf("no %s: mode update matches rows by it", field)
 	}
 	found := r.existing.get(rec.Key)
+	if len(found) == 0 {
+		if near := r.ids.near[rec.Key]; len(near) > 0 {
+			c := near[0]
+			return errors.New(r.opts.Lang.MangledKey(r.keyHeader(), rec.Key, keyOf(c, field), c.CompanyName, c.UID))
+		}
+	}
 	switch {
 	case len(found) > 1:
 		ids := make([]string, len(found))
@@ -365,12 +391,70 @@ func (r *run) plan(t *task) error {
 		}
 		return fmt.Errorf("a company with %s %q exists (uId %d): use --mode upsert or update", field, rec.Key, t.target.UID)
 	}
-	t.input, t.changes = rec.Update(t.target)
+	r.planUpdate(t)
+	return nil
+}
+
+// byUID reports whether rec is matched by its uId rather than by its key: on update and
+// upsert, a row that carries a uId is that company's, whatever its key says (the key then
+// only checks that it names no other company). A create ignores uIds: it copies rows.
+func byUID(m *mapping.Mapping, mode Mode, rec *mapping.Record) bool {
+	return rec.UID != 0 && m.Match != "" && m.Match != "uId" && mode != ModeCreate
+}
+
+// planByUID plans a row that carries a uId: an update of that company. The row is invalid
+// when no company has the uId, or when its key belongs to another company.
+func (r *run) planByUID(t *task) error {
+	rec := t.rec
+	target := r.ids.byUID[rec.UID]
+	if target == nil {
+		return errors.New(r.opts.Lang.NoUID(rec.UID))
+	}
+	t.target = target
+	if rec.Key != "" {
+		found := r.existing.get(rec.Key)
+		if len(found) > 0 && !slices.ContainsFunc(found, func(c *bangwo8.Company) bool { return c.UID == target.UID }) {
+			other := found[0]
+			return errors.New(r.opts.Lang.KeyConflict(r.keyHeader(), rec.Key, other.CompanyName, other.UID, target.UID, target.CompanyName))
+		}
+	}
+	r.planUpdate(t)
+	return nil
+}
+
+// planUpdate plans the update of t.target: the fields that change, and the mangled cells
+// whose values the company keeps.
+func (r *run) planUpdate(t *task) {
+	t.input, t.changes = t.rec.Update(t.target)
+	t.kept = t.rec.Kept(t.target)
 	t.action = report.ActionUpdate
 	if len(t.changes) == 0 {
 		t.action = report.ActionUnchanged
 	}
-	return nil
+}
+
+// keyHeader is the header of the match column, as messages name the key.
+func (r *run) keyHeader() string {
+	if c := r.m.MatchColumn(); c != nil {
+		return c.Header
+	}
+	return r.m.Match
+}
+
+// unmatchedMangled returns the keys that find no company and may be another company's key
+// mangled by a spreadsheet program; only text keys (an account, a name) can be.
+func (r *run) unmatchedMangled(keys map[string]struct{}) []string {
+	if c := r.m.MatchColumn(); c == nil || c.Type != mapping.TypeText {
+		return nil
+	}
+	var out []string
+	for k := range keys {
+		if len(r.existing.get(k)) == 0 && mapping.MayBeMangled(k) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // execute writes one planned row. The returned error is fatal to the run (a 401); any other

@@ -149,19 +149,23 @@ func (o *Options) validateOptions() ValidateOptions {
 // says which file and how long it took (tally.Summary).
 type Summary struct {
 	tally.Summary
-	Sheet       string `json:"sheet,omitempty"`
-	Mode        Mode   `json:"mode,omitempty"`
-	DryRun      bool   `json:"dry_run,omitempty"`
-	Rows        int    `json:"rows"`
-	Valid       int    `json:"valid"`
-	Invalid     int    `json:"invalid"`
-	Created     int    `json:"created"`
-	Updated     int    `json:"updated"`
-	Unchanged   int    `json:"unchanged"`
-	Failed      int    `json:"failed"`
-	Skipped     int    `json:"skipped"`
-	Writes      int    `json:"writes"` // creates and updates sent, retries included
-	Interrupted bool   `json:"interrupted,omitempty"`
+	Sheet     string `json:"sheet,omitempty"`
+	Mode      Mode   `json:"mode,omitempty"`
+	DryRun    bool   `json:"dry_run,omitempty"`
+	Rows      int    `json:"rows"`
+	Valid     int    `json:"valid"`
+	Invalid   int    `json:"invalid"`
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Failed    int    `json:"failed"`
+	Skipped   int    `json:"skipped"`
+	Writes    int    `json:"writes"`  // creates and updates sent, retries included
+	Cleared   int    `json:"cleared"` // fields the planned updates clear
+	// Kept counts text cells a spreadsheet program mangled (00123 -> 123): the companies keep
+	// their values.
+	Kept        int  `json:"kept"`
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // count adds a row's outcome.

@@ -93,6 +93,24 @@ func (p *problemPrinter) print(problems []mapping.Problem) {
 	}
 }
 
+// warn writes a warning line about the file (not a problem: the row is still written), under
+// the same limit as the problems.
+func (p *problemPrinter) warn(msg string) {
+	if p.w == nil {
+		return
+	}
+	if p.printed >= p.max {
+		p.more++
+		return
+	}
+	p.printed++
+	where := p.file
+	if p.sheet != "" {
+		where += fmt.Sprintf(" [%s]", p.sheet)
+	}
+	fmt.Fprintf(p.w, "%s: %s\n", where, msg)
+}
+
 // warnVia learns the sheet's name from the header warnings, then passes them on.
 func (p *problemPrinter) warnVia(warn func([]mapping.Problem, string)) func([]mapping.Problem, string) {
 	return func(problems []mapping.Problem, sheet string) {

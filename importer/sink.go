@@ -107,6 +107,10 @@ func (s *sink) plan(r report.Row) {
 	if s.opts.Plan == nil || r.Action == report.ActionSkipped || r.Action == report.ActionInvalid {
 		return
 	}
+	if r.Plan != "" {
+		fmt.Fprintln(s.opts.Plan, r.Plan)
+		return
+	}
 	fmt.Fprintf(s.opts.Plan, "row %d: %s", r.Row, r.Action)
 	if r.UID != "" {
 		fmt.Fprintf(s.opts.Plan, " uId %s", r.UID)

@@ -63,7 +63,7 @@ func (l Lang) ColumnNote(c *mapping.Column) string {
 	}
 	kind := l.Pick("类型：", "Type: ") + l.TypeName(c.Type)
 	if c.Is(field.UID) {
-		kind = l.Pick("公司ID：留空表示新建；填写则更新这家公司", "Company id: empty creates a company; an id updates it")
+		kind = l.Pick("公司ID：留空表示新建；填写则更新这家公司（即使关键列的值不同）", "Company id: empty creates a company; an id updates that company, whatever the key column says")
 	}
 	lines = append(lines, kind)
 	if how := typeText[c.Type]; c.Note == "" && how.zhHow != "" && !c.Is(field.UID) {
@@ -84,10 +84,45 @@ func (l Lang) ColumnNote(c *mapping.Column) string {
 	if c.HasDefault {
 		lines = append(lines, l.Pick("留空时默认：", "Empty means: ")+c.Default)
 	}
-	if c.KeepEmpty {
-		lines = append(lines, l.Pick("留空则保持原值不变", "Empty keeps the current value"))
+	if line := l.EmptyRule(c); line != "" {
+		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// EmptyRule says what an empty cell and the clear marker do in column c on import; "" for
+// the company id, which the uId line explains.
+func (l Lang) EmptyRule(c *mapping.Column) string {
+	switch {
+	case c.Field == "uId":
+		return ""
+	case c.Field == "status":
+		return l.Pick("留空则保持原值不变", "Empty keeps the current value")
+	case c.Required:
+		return l.Pick("不能清空", "Cannot be cleared")
+	case c.ClearEmpty:
+		return l.Pick("留空会清空原值", "Empty clears the current value")
+	}
+	return fmt.Sprintf(l.Pick("留空则保持原值不变；要清空原值请填 %s", "Empty keeps the current value; write %s to clear it"),
+		l.Pick(mapping.ClearMarker, mapping.ClearMarkerEnglish))
+}
+
+// ImportRules are the rules of an import that apply to every column, for the notes a
+// template and a report carry, one per line.
+func (l Lang) ImportRules() []string {
+	return []string{
+		l.Pick("公司ID：填了公司ID的行更新这家公司（即使关键列的值不同）；留空的行按关键列查找，找不到就新建。",
+			"Company id (uId): a row with a uId updates that company, whatever its key column says; a row without one is found by its key, and created when the key finds none."),
+		l.Pick("关键列的值属于另一家公司、和公司ID对不上时，这一行不会写入，说明里会写出两家公司。",
+			"When the key belongs to another company than the row's uId, the row is not written; the message names both companies."),
+		fmt.Sprintf(l.Pick("空单元格不会改动公司现有的值。要清空某个值，请在单元格里填 %s（也可以写 %s）。",
+			"An empty cell leaves the company's value as it is. To clear a value, write %s (or %s) in its cell."),
+			l.Pick(mapping.ClearMarker, mapping.ClearMarkerEnglish), l.Pick(mapping.ClearMarkerEnglish, mapping.ClearMarker)),
+		l.Pick("账号、编号等文本列请设置成“文本”格式：表格程序会把 00123 变成 123、把长数字变成 1.23E+11。这样被改过的值不会写入，公司保留原值；找不到公司时不会新建。",
+			"Format accounts, codes and other text columns as text: spreadsheet programs turn 00123 into 123 and long numbers into 1.23E+11. Such values are not written (the company keeps its own), and do not create a company."),
+		l.Pick("先用 --dry-run -v 看计划：每一行写出公司、旧值 → 新值，最后是合计和预计用时。",
+			"Run with --dry-run -v first: the plan names each company with old → new values, and ends with the counts and the time it will take."),
+	}
 }
 
 // patternText shows a column's pattern without the anchors the mapping adds.

@@ -12,7 +12,7 @@ import (
 )
 
 // csvHeader names the columns of a CSV report.
-var csvHeader = []string{"row", "action", string(field.UID), "key", "changed", "rule", "error", "note", "asset"}
+var csvHeader = []string{"row", "action", string(field.UID), "key", "changed", "rule", "error", "note", "asset", "plan"}
 
 // bomUTF8 starts a CSV report so that Excel reads its Chinese text as UTF-8.
 var bomUTF8 = []byte{0xEF, 0xBB, 0xBF}
@@ -67,6 +67,7 @@ func (r *CSV) Write(row Row) error {
 	rec[6] = mapping.EscapeFormula(row.Error)
 	rec[7] = row.Note
 	rec[8] = row.Asset
+	rec[9] = mapping.EscapeFormula(row.Plan)
 	if err := r.w.Write(rec); err != nil {
 		return r.fail(err)
 	}

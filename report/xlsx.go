@@ -64,6 +64,7 @@ type spooled struct {
 	Changed string   `json:"c,omitempty"`
 	Error   string   `json:"e,omitempty"`
 	Note    string   `json:"n,omitempty"`
+	Plan    string   `json:"p,omitempty"`
 	Cells   []string `json:"v"`
 }
 
@@ -184,7 +185,7 @@ func (r *XLSX) Write(row Row) error {
 	if row.Action.NeedsFixing() {
 		return r.writeRow(row)
 	}
-	err := r.spoolEnc.Encode(spooled{Row: row.Row, Action: row.Action, UID: row.UID, Changed: row.Changed, Error: row.Error, Note: row.Note, Cells: row.Cells})
+	err := r.spoolEnc.Encode(spooled{Row: row.Row, Action: row.Action, UID: row.UID, Changed: row.Changed, Error: row.Error, Note: row.Note, Plan: row.Plan, Cells: row.Cells})
 	if err != nil {
 		return fmt.Errorf("report %s: %w", r.path, err)
 	}
@@ -263,6 +264,8 @@ func (r *XLSX) explainRow(row Row, explained []string) string {
 		return row.Error
 	case row.Action == ActionSkipped && strings.Contains(row.Note, "rows are invalid"):
 		return r.l.Pick("未写入：文件中有错误的行，改好后重新导入（或加 --skip-invalid 只写入正确的行）。", row.Note)
+	case row.Plan != "":
+		return row.Plan // names the company and old -> new of each field; has the note
 	case row.Note != "":
 		return row.Note
 	case row.Changed != "":
@@ -431,7 +434,7 @@ func (r *XLSX) appendSpooled() error {
 		} else if err != nil {
 			return err
 		}
-		if err := r.writeRow(Row{Row: s.Row, Action: s.Action, UID: s.UID, Changed: s.Changed, Error: s.Error, Note: s.Note, Cells: s.Cells}); err != nil {
+		if err := r.writeRow(Row{Row: s.Row, Action: s.Action, UID: s.UID, Changed: s.Changed, Error: s.Error, Note: s.Note, Plan: s.Plan, Cells: s.Cells}); err != nil {
 			return err
 		}
 	}

@@ -118,11 +118,43 @@ func (b *builder) build(cols []*mapping.Column) error {
 	if err := f.SetRowHeight(b.sheet, 1, 22); err != nil {
 		return err
 	}
+	if err := b.rules(); err != nil {
+		return err
+	}
 	landscape := "landscape" // a wide sheet prints more columns per page
 	if err := f.SetPageLayout(b.sheet, &excelize.PageLayoutOptions{Orientation: &landscape}); err != nil {
 		return err
 	}
 	return f.SetPanes(b.sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+}
+
+// RulesSheetName is the sheet that says the rules of an import (lang.ImportRules), after the
+// sheet to fill in.
+func RulesSheetName(l lang.Lang) string { return l.Pick("导入说明", "How to import") }
+
+// rules adds the sheet of the import's rules: one per row, in a wide wrapped column.
+func (b *builder) rules() error {
+	name := RulesSheetName(b.l)
+	if _, err := b.f.NewSheet(name); err != nil {
+		return err
+	}
+	if err := b.f.SetColWidth(name, "A", "A", 100); err != nil {
+		return err
+	}
+	wrap, err := b.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	for i, line := range b.l.ImportRules() {
+		cell := fmt.Sprintf("A%d", i+1)
+		if err := b.f.SetCellStr(name, cell, line); err != nil {
+			return err
+		}
+		if err := b.f.SetCellStyle(name, cell, cell, wrap); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *builder) makeStyles() error {

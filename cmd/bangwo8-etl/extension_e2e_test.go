@@ -94,11 +94,11 @@ func (b *backfillRun) args(extra ...string) []string {
 // checkPlan checks the plan printed by -v.
 func (b *backfillRun) checkPlan(t *testing.T, out string) {
 	t.Helper()
-	if got := strings.Count(out, ": updated uId "); got != len(b.wantModel) {
+	if got := strings.Count(out, "：已更新 "); got != len(b.wantModel) {
 		t.Errorf("%d rows updated, want %d", got, len(b.wantModel))
 	}
-	if !strings.Contains(out, "row 3: updated uId 1000002: custom.asset_model,custom.asset_id [asset _id 9: asset_model=M-1, asset_id=9]") ||
-		!strings.Contains(out, "row 2: unchanged uId 1000001 [asset no asset]") {
+	if !strings.Contains(out, "（公司ID 1000002）\n    设备型号：（空） → M-1\n    设备ID：（空） → 9\n    资产：_id 9: asset_model=M-1, asset_id=9\n") ||
+		!strings.Contains(out, "（公司ID 1000001）\n    资产：无\n") {
 		t.Errorf("plan lines:\n%.600s", out)
 	}
 }
@@ -140,7 +140,7 @@ func TestBackfillCommand(t *testing.T) {
 	b.checkPlan(t, out)
 	b.checkSandbox(t)
 	code, out, errOut = runCLI(t, b.env, b.args("--dry-run")...)
-	if code != exitOK || !strings.Contains(out, fmt.Sprintf("0 to update, %d unchanged", b.companies)) {
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("更新 0，无变化 %d，", b.companies)) {
 		t.Fatalf("second run: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
@@ -168,8 +168,8 @@ func TestBackfillThousandCompaniesBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(rep), "\uFEFFrow,action,uId,key,changed,rule,error,note,asset\n") ||
-		!strings.Contains(string(rep), "\n3,updated,1000002,1000002,\"custom.asset_model,custom.asset_id\",,,,\"_id 9: asset_model=M-1, asset_id=9\"\n") {
+	if !strings.HasPrefix(string(rep), "\uFEFFrow,action,uId,key,changed,rule,error,note,asset,plan\n") ||
+		!strings.Contains(string(rep), "\n3,updated,1000002,1000002,\"custom.asset_model,custom.asset_id\",,,,\"_id 9: asset_model=M-1, asset_id=9\",\"第 3 行：已更新 ") {
 		t.Errorf("report:\n%.400s", rep)
 	}
 }

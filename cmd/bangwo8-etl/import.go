@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 )
 
 type importFlags struct {
@@ -30,7 +31,10 @@ only the rows that change something, --concurrency at a time under one shared ra
 
 --mode: create, update or upsert (default: upsert when the mapping has a match key, else
 create). Upsert by uId creates the rows whose uId is empty; an unknown uId is invalid.
---dry-run prints the plan (with -v, the changed fields of every row) and writes nothing.
+--dry-run prints the plan and writes nothing: the counts, the fields it clears and the time
+the writes take at --rps; with -v every row, naming the company, with old -> new values
+(Chinese, or English with --lang en). A row with a uId updates that company whatever its key
+says; an empty cell keeps the company's value, and #清空 (or #CLEAR) clears it.
 --journal FILE records every finished row; running the same command again continues where it
 stopped and creates nothing twice. Ctrl-C lets the writes in flight finish and writes the
 report. Exit 0 all done, 1 failed or interrupted, 2 usage, 3 some rows invalid or failed.`,
@@ -101,8 +105,9 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	sum, err := importer.Import(cmd.Context(), client, f.in, m, opts)
 	progress.done()
 	if f.dryRun && err == nil {
-		fmt.Fprintf(a.streams.Out, "plan (%s): %d to create, %d to update, %d unchanged, %d invalid, %d skipped\n",
-			sum.Mode, sum.Created, sum.Updated, sum.Unchanged, sum.Invalid, sum.Skipped)
+		fmt.Fprintln(a.streams.Out, l.PlanSummary(lang.PlanCounts{Mode: string(sum.Mode),
+			Create: sum.Created, Update: sum.Updated, Unchanged: sum.Unchanged, Invalid: sum.Invalid,
+			Skipped: sum.Skipped, Clears: sum.Cleared, Kept: sum.Kept, RPS: f.api.rps}))
 	}
 	if sum != nil && sum.Rows > 0 {
 		logSummary(log, "import done", sum, f.report, paceAttrs(pacer, sum.Elapsed.Seconds())...)

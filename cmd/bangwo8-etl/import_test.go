@@ -169,7 +169,7 @@ func TestImportCommandUpsert(t *testing.T) {
 	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)))
 	in := e.csvFile("in.csv", "utf8",
 		[]string{"甲公司", "acc-1", "2017/1/1", "10", ""},            // unchanged
-		[]string{"乙公司新名", "acc-2", "", "", ""},                    // update name (date and charge cleared: already empty)
+		[]string{"乙公司新名", "acc-2", "", "", ""},                    // update name (empty cells keep)
 		[]string{"丙公司", "acc-3", "2020年2月29日", "1,234.50", "pw1"}, // create
 	)
 	report := e.path("report.csv")
@@ -189,10 +189,12 @@ func TestImportCommandUpsert(t *testing.T) {
 	}
 	rows := readReportCSV(t, report)
 	want := [][]string{
-		{"row", "action", "uId", "key", "changed", "rule", "error", "note", "asset"},
-		{"2", "unchanged", "501", "acc-1", "", "", "", "", ""},
-		{"3", "updated", "502", "acc-2", "companyName", "", "", "", ""}, // an empty 服务费余额 is the service's 0.00: no change
-		{"4", "created", rows[3][2], "acc-3", "", "", "", "", ""},
+		{"row", "action", "uId", "key", "changed", "rule", "error", "note", "asset", "plan"},
+		{"2", "unchanged", "501", "acc-1", "", "", "", "", "", "第 2 行：无变化 甲公司（服务账号 acc-1，公司ID 501）"},
+		// Empty cells keep the company's values: only the name changes.
+		{"3", "updated", "502", "acc-2", "companyName", "", "", "", "", "第 3 行：已更新 乙公司新名（服务账号 acc-2，公司ID 502）\n    公司名称：乙公司 → 乙公司新名"},
+		{"4", "created", rows[3][2], "acc-3", "", "", "", "", "", "第 4 行：已新建 丙公司（服务账号 acc-3，公司ID " + rows[3][2] + "）\n" +
+			"    公司名称：丙公司\n    服务账号：acc-3\n    服务开始时间：2020-02-29\n    服务费余额：1234.50\n    服务密码：***"},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("report:\n%v", rows)
@@ -310,10 +312,10 @@ func TestImportCommandDryRun(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	for _, want := range []string{
-		"row 2: unchanged uId 501\n",
-		"row 3: update uId 502: servicestarttime,serviceCharge\n",
-		"row 4: create\n",
-		"plan (upsert): 1 to create, 1 to update, 1 unchanged, 0 invalid, 0 skipped",
+		"第 2 行：无变化 甲公司（服务账号 acc-1，公司ID 501）\n",
+		"第 3 行：更新 乙公司（服务账号 acc-2，公司ID 502）\n    服务开始时间：（空） → 2019-09-09\n    服务费余额：0.00 → 5\n",
+		"第 4 行：新建 丙公司（服务账号 acc-3）\n    公司名称：丙公司\n    服务账号：acc-3\n",
+		"计划（upsert）：新建 1，更新 1，无变化 1，有错误 0，未写入 0；清空 0 个字段。2 次写入，按 --rps 10 约需不到 1 秒\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -1,0 +1,72 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+)
+
+// identities holds what the plan needs to tell which company a row is, beside the match
+// keys: the companies of the rows' uIds (a uId wins over the key), and, for keys that find
+// no company but may be another company's key mangled by a spreadsheet program (00123 that
+// became 123), the companies whose keys they may have been.
+type identities struct {
+	byUID map[int64]*bangwo8.Company
+	near  map[string][]*bangwo8.Company // mangled-looking key -> companies it may stand for
+}
+
+// lookupUIDs fetches the companies of uids by id, bangwo8.MaxShowMany at a time. A uId no
+// company has is simply absent.
+func lookupUIDs(ctx context.Context, api API, uids map[int64]struct{}) (map[int64]*bangwo8.Company, error) {
+	out := map[int64]*bangwo8.Company{}
+	if len(uids) == 0 {
+		return out, nil
+	}
+	cos, err := showMany(ctx, api, slices.Sorted(maps.Keys(uids)))
+	if err != nil {
+		return nil, err
+	}
+	for i := range cos {
+		out[cos[i].UID] = &cos[i]
+	}
+	return out, nil
+}
+
+// lookupNear finds, in one pass through the list (deleted companies included), the companies
+// whose match key a spreadsheet program may have turned into one of keys (mapping.Mangled).
+// keys are the rows' keys that found no company and may be mangled (mapping.MayBeMangled).
+func lookupNear(ctx context.Context, api API, match string, keys []string) (map[string][]*bangwo8.Company, error) {
+	out := map[string][]*bangwo8.Company{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	byBase := map[string][]string{} // digits without leading zeros -> keys
+	var scientific []string
+	for _, k := range keys {
+		if b := mapping.ManglingBase(k); b != "" {
+			byBase[b] = append(byBase[b], k)
+		} else {
+			scientific = append(scientific, k)
+		}
+	}
+	for c, err := range api.AllCompanies(ctx, bangwo8.ListOptions{IncludeDeleted: true, PerPage: listPageSize}) {
+		if err != nil {
+			return nil, fmt.Errorf("listing companies for keys a spreadsheet program may have changed: %w", err)
+		}
+		have := keyOf(&c, match)
+		if have == "" || !mapping.MayBeMangled(have) {
+			continue
+		}
+		candidates := slices.Concat(byBase[mapping.ManglingBase(have)], scientific)
+		for _, k := range candidates {
+			if mapping.Mangled(have, k) != "" {
+				out[k] = append(out[k], &c)
+			}
+		}
+	}
+	return out, nil
+}
