@@ -149,10 +149,10 @@ type PlanCounts struct {
 // writes take at RPS.
 func (l Lang) PlanSummary(c PlanCounts) string {
 	s := fmt.Sprintf(l.Pick("计划（%s）：新建 %d，更新 %d，无变化 %d，有错误 %d，未写入 %d；清空 %d 个字段",
-		"plan (%s): %d to create, %d to update, %d unchanged, %d invalid, %d skipped; %d fields to clear"),
+		"plan (%s): %d to create, %d to update, %d unchanged, %d invalid, %d skipped; fields to clear: %d"),
 		c.Mode, c.Create, c.Update, c.Unchanged, c.Invalid, c.Skipped, c.Clears)
 	if c.Kept > 0 {
-		s += fmt.Sprintf(l.Pick("；保留 %d 个被表格程序改过的值（见上面的警告）", "; %d values mangled by a spreadsheet program kept (see the warnings above)"), c.Kept)
+		s += fmt.Sprintf(l.Pick("；保留 %d 个被表格程序改过的值（见上面的警告）", "; values mangled by a spreadsheet program, kept: %d (see the warnings above)"), c.Kept)
 	}
 	if writes := c.Create + c.Update; c.RPS > 0 {
 		d := time.Duration(float64(writes) / c.RPS * float64(time.Second)).Round(time.Second)

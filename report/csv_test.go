@@ -39,6 +39,7 @@ func TestCSVReportLines(t *testing.T) {
 		{Row: 2, Action: ActionCreated, UID: "1000001", Key: "acc-1", Changed: "companyName,serviceaccount", Cells: []string{"not", "shown"}},
 		{Row: 3, Action: ActionInvalid, Key: "=1+2", Rule: "required,date", Error: "@SUM(A1)", Note: "多行\n说明"},
 		{Row: 5, Action: ActionSkipped, Note: "not written: the run stopped", Asset: "7"},
+		{Row: 6, Action: ActionUpdated, UID: "1000002", Plan: "第 6 行：已更新 乙公司\n    公司名称：=A → 乙公司"},
 	}
 	for _, row := range rows {
 		if err := r.Write(row); err != nil {
@@ -63,10 +64,11 @@ func TestCSVReportLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"row", "action", "uId", "key", "changed", "rule", "error", "note", "asset"},
-		{"2", "created", "1000001", "acc-1", "companyName,serviceaccount", "", "", "", ""},
-		{"3", "invalid", "", "'=1+2", "", "required,date", "'@SUM(A1)", "多行\n说明", ""},
-		{"5", "skipped", "", "", "", "", "", "not written: the run stopped", "7"},
+		{"row", "action", "uId", "key", "changed", "rule", "error", "note", "asset", "plan"},
+		{"2", "created", "1000001", "acc-1", "companyName,serviceaccount", "", "", "", "", ""},
+		{"3", "invalid", "", "'=1+2", "", "required,date", "'@SUM(A1)", "多行\n说明", "", ""},
+		{"5", "skipped", "", "", "", "", "", "not written: the run stopped", "7", ""},
+		{"6", "updated", "1000002", "", "", "", "", "", "", "第 6 行：已更新 乙公司\n    公司名称：=A → 乙公司"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("lines %q, want %q", got, want)
@@ -88,7 +90,7 @@ func TestCSVReportWithoutRowsHasItsHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
-	if string(data) != "\uFEFFrow,action,uId,key,changed,rule,error,note,asset\n" {
+	if string(data) != "\uFEFFrow,action,uId,key,changed,rule,error,note,asset,plan\n" {
 		t.Errorf("empty report %q", data)
 	}
 }
