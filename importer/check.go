@@ -22,8 +22,13 @@ type checker struct {
 	match    *mapping.Column
 	keyIndex int            // the match column's index in the sheet; -1 when absent
 	firstRow map[string]int // match key -> the first row that has it
-	header   []string       // the header row, to name columns in cell problems
-	width    int            // CSV: the header's columns, beyond which no cell may hold a value; 0 for xlsx
+	// uid is the uId column, when the mapping matches by another key (a row's uId then wins
+	// over its key, so two rows with one uId would write one company); nil otherwise.
+	uid      *mapping.Column
+	uidIndex int
+	firstUID map[int64]int // uId -> the first row that has it
+	header   []string      // the header row, to name columns in cell problems
+	width    int           // CSV: the header's columns, beyond which no cell may hold a value; 0 for xlsx
 }
 
 // bind reads the header of src and returns a checker for its rows, with the warnings Bind
@@ -54,6 +59,14 @@ func bind(src sheet.Source, name string, m *mapping.Mapping) (*checker, []mappin
 			}
 		}
 	}
+	if uid, ok := m.Column("uId"); ok && c.match != nil && c.match != uid {
+		c.uid, c.uidIndex, c.firstUID = uid, -1, map[int64]int{}
+		for i, h := range header {
+			if sameHeader(h, uid.Header) {
+				c.uidIndex = i
+			}
+		}
+	}
 	return c, problems, nil
 }
 
@@ -71,6 +84,16 @@ func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Pro
 		return nil, append(bad, problems...)
 	}
 	rec, problems := c.binding.Record(row, cells)
+	if rec != nil && rec.UID != 0 && c.uid != nil {
+		if first, ok := c.firstUID[rec.UID]; ok {
+			return nil, []mapping.Problem{{
+				Row: row, Column: c.uidIndex, Letter: mapping.ColumnLetter(c.uidIndex), Header: c.uid.Header,
+				Value: uidText(rec.UID), Rule: RuleDuplicateKey,
+				Message: fmt.Sprintf("uId %d is also in row %d: a company can be written by one row only", rec.UID, first),
+			}}
+		}
+		c.firstUID[rec.UID] = row
+	}
 	if rec == nil || rec.Key == "" || c.match == nil {
 		return rec, problems
 	}

@@ -173,6 +173,16 @@ func TestImportUIDKeyConflict(t *testing.T) {
 	if !strings.Contains(stderr, "服务账号 bing03 属于 丙公司 (1000003)") {
 		t.Errorf("stderr does not name the conflict:\n%s", stderr)
 	}
+	// Two rows with one uId would write one company twice.
+	twice := e.csv("twice.csv",
+		[]string{"1000003", "丙公司", "bing03", "", "", "", "", "", ""},
+		[]string{"1000003", "丙公司", "bing03-b", "", "", "", "", "", ""},
+	)
+	code, _, _ = e.run(context.Background(), e.importArgs(twice, "--report", report)...)
+	if rows := readReportCSV(t, report); code != exitPartial || rows[2][1] != "invalid" || rows[2][5] != "duplicate_key" ||
+		!strings.Contains(rows[2][6], "uId 1000003 is also in row 2") {
+		t.Errorf("exit %d, the same uId twice: %q", code, rows)
+	}
 	// In English with --lang en.
 	code, _, _ = e.run(context.Background(), e.importArgs(in, "--report", report, "--lang", "en")...)
 	if rows := readReportCSV(t, report); code != exitPartial || rows[1][6] != "服务账号 bing03 belongs to 丙公司 (1000003), but the row's uId is 1000002 (乙公司)" {
