@@ -141,7 +141,10 @@ type PlanCounts struct {
 	Mode                                                string
 	Create, Update, Unchanged, Invalid, Skipped, Clears int
 	Kept                                                int // mangled cells whose values are kept
-	// RPS is the writes per second the run may send (--rps); 0 when unknown.
+	// Lookups are the calls that find the existing companies (a dry run counts its own: the
+	// real run makes them again).
+	Lookups int
+	// RPS is the calls per second the run may send (--rps); 0 when unknown.
 	RPS float64
 }
 
@@ -155,9 +158,9 @@ func (l Lang) PlanSummary(c PlanCounts) string {
 		s += fmt.Sprintf(l.Pick("；保留 %d 个被表格程序改过的值（见上面的警告）", "; values mangled by a spreadsheet program, kept: %d (see the warnings above)"), c.Kept)
 	}
 	if writes := c.Create + c.Update; c.RPS > 0 {
-		d := time.Duration(float64(writes) / c.RPS * float64(time.Second)).Round(time.Second)
-		args := append([]any{writes}, l.pickArgs(c.RPS, d)...)
-		s += fmt.Sprintf(l.Pick("。%d 次写入，按 --rps %g 约需%s", ". %d writes take about %s at --rps %g"), args...)
+		d := time.Duration(float64(writes+c.Lookups) / c.RPS * float64(time.Second)).Round(time.Second)
+		args := append([]any{writes, c.Lookups}, l.pickArgs(c.RPS, d)...)
+		s += fmt.Sprintf(l.Pick("。%d 次写入和 %d 次查找，按 --rps %g 约需%s", ". %d writes and %d lookups take about %s at --rps %g"), args...)
 	}
 	return s
 }

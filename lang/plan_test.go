@@ -30,21 +30,21 @@ func TestPlanText(t *testing.T) {
 }
 
 func TestPlanSummaryEstimatesTheTime(t *testing.T) {
-	c := PlanCounts{Mode: "upsert", Create: 250, Update: 1000, Unchanged: 3, Clears: 4, Kept: 2, RPS: 10}
+	c := PlanCounts{Mode: "upsert", Create: 250, Update: 1000, Unchanged: 3, Clears: 4, Kept: 2, Lookups: 20, RPS: 10}
 	zh := Chinese.PlanSummary(c)
 	if !strings.Contains(zh, "新建 250，更新 1000，无变化 3") || !strings.Contains(zh, "清空 4 个字段") ||
-		!strings.Contains(zh, "保留 2 个") || !strings.HasSuffix(zh, "1250 次写入，按 --rps 10 约需2 分 5 秒") {
+		!strings.Contains(zh, "保留 2 个") || !strings.HasSuffix(zh, "1250 次写入和 20 次查找，按 --rps 10 约需2 分 7 秒") {
 		t.Errorf("Chinese: %s", zh)
 	}
 	en := English.PlanSummary(c)
-	if !strings.HasSuffix(en, "1250 writes take about 2m5s at --rps 10") || !strings.Contains(en, "fields to clear: 4") {
+	if !strings.HasSuffix(en, "1250 writes and 20 lookups take about 2m7s at --rps 10") || !strings.Contains(en, "fields to clear: 4") {
 		t.Errorf("English: %s", en)
 	}
-	c.Create, c.Update, c.RPS = 36000, 0, 5
+	c.Create, c.Update, c.Lookups, c.RPS = 36000, 0, 0, 5
 	if got := English.PlanSummary(c); !strings.HasSuffix(got, "about 2h at --rps 5") {
 		t.Errorf("hours: %s", got)
 	}
-	if got := English.PlanSummary(PlanCounts{RPS: 10}); !strings.HasSuffix(got, "0 writes take about under a second at --rps 10") {
+	if got := English.PlanSummary(PlanCounts{RPS: 10}); !strings.HasSuffix(got, "0 writes and 0 lookups take about under a second at --rps 10") {
 		t.Errorf("none: %s", got)
 	}
 }

@@ -105,9 +105,13 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	sum, err := importer.Import(cmd.Context(), client, f.in, m, opts)
 	progress.done()
 	if f.dryRun && err == nil {
+		lookups := 0 // the calls that found the companies: the real run makes them again
+		if pacer != nil {
+			lookups = int(pacer.Stats().Calls)
+		}
 		fmt.Fprintln(a.streams.Out, l.PlanSummary(lang.PlanCounts{Mode: string(sum.Mode),
 			Create: sum.Created, Update: sum.Updated, Unchanged: sum.Unchanged, Invalid: sum.Invalid,
-			Skipped: sum.Skipped, Clears: sum.Cleared, Kept: sum.Kept, RPS: f.api.rps}))
+			Skipped: sum.Skipped, Clears: sum.Cleared, Kept: sum.Kept, Lookups: lookups, RPS: f.api.rps}))
 	}
 	if sum != nil && sum.Rows > 0 {
 		logSummary(log, "import done", sum, f.report, paceAttrs(pacer, sum.Elapsed.Seconds())...)

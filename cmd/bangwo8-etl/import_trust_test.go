@@ -383,7 +383,7 @@ func TestImportDryRunPlanIsWhatTheSandboxGets(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	if !strings.Contains(plan, "plan (upsert): 1 to create, 2 to update, 1 unchanged, 0 invalid, 0 skipped; fields to clear: 1. 3 writes take about under a second at --rps 1000\n") {
+	if !strings.Contains(plan, "plan (upsert): 1 to create, 2 to update, 1 unchanged, 0 invalid, 0 skipped; fields to clear: 1. 3 writes and 7 lookups take about under a second at --rps 1000\n") {
 		t.Errorf("plan summary:\n%s", plan)
 	}
 	if code, _, stderr := e.run(context.Background(), e.importArgs(in)...); code != exitOK {
