@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
@@ -44,13 +45,24 @@ func lookupNear(ctx context.Context, api API, match string, keys []string) (map[
 	if len(keys) == 0 {
 		return out, nil
 	}
-	byBase := map[string][]string{} // digits without leading zeros -> keys
-	var scientific []string
+	// Keys by what a company's key must give to be theirs: the digits without leading zeros,
+	// or the value at as many significant digits as a key in scientific notation shows (at
+	// most 17 such lengths), so each company costs a few map lookups however many keys.
+	byBase := map[string][]string{}
+	type sci struct {
+		digits int
+		form   string
+	}
+	byForm := map[sci][]string{}
+	var lengths []int
 	for _, k := range keys {
 		if b := mapping.ManglingBase(k); b != "" {
 			byBase[b] = append(byBase[b], k)
-		} else {
-			scientific = append(scientific, k)
+		} else if n, form, ok := mapping.ScientificForm(k); ok {
+			byForm[sci{n, form}] = append(byForm[sci{n, form}], k)
+			if !slices.Contains(lengths, n) {
+				lengths = append(lengths, n)
+			}
 		}
 	}
 	for c, err := range api.AllCompanies(ctx, bangwo8.ListOptions{IncludeDeleted: true, PerPage: listPageSize}) {
@@ -61,7 +73,14 @@ func lookupNear(ctx context.Context, api API, match string, keys []string) (map[
 		if have == "" || !mapping.MayBeMangled(have) {
 			continue
 		}
-		candidates := slices.Concat(byBase[mapping.ManglingBase(have)], scientific)
+		candidates := byBase[mapping.ManglingBase(have)]
+		if len(lengths) > 0 {
+			if v, err := strconv.ParseFloat(have, 64); err == nil {
+				for _, n := range lengths {
+					candidates = slices.Concat(candidates, byForm[sci{n, strconv.FormatFloat(v, 'e', n-1, 64)}])
+				}
+			}
+		}
 		for _, k := range candidates {
 			if mapping.Mangled(have, k) != "" {
 				out[k] = append(out[k], &c)

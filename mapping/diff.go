@@ -61,14 +61,11 @@ func Mangled(current, cell string) Mangling {
 	if digitsRE.MatchString(c) && c == noLeadingZeros(cur) {
 		return LostZeros
 	}
-	if scientificRE.MatchString(c) {
-		// The sheet shows as many significant digits as its column is wide: the company's
-		// value rounded to as many digits must read the same.
-		mantissa, _, _ := strings.Cut(strings.ToLower(c), "e")
-		n := max(significantDigits(mantissa), 1)
-		f, err1 := strconv.ParseFloat(c, 64)
-		g, err2 := strconv.ParseFloat(cur, 64)
-		if err1 == nil && err2 == nil && strconv.FormatFloat(f, 'e', n-1, 64) == strconv.FormatFloat(g, 'e', n-1, 64) {
+	// The sheet shows as many significant digits as its column is wide: the company's value
+	// rounded to as many digits must read the same. More digits than a double holds were
+	// typed, not written by a program.
+	if n, form, ok := ScientificForm(c); ok {
+		if g, err := strconv.ParseFloat(cur, 64); err == nil && strconv.FormatFloat(g, 'e', n-1, 64) == form {
 			return Scientific
 		}
 	}
@@ -81,6 +78,25 @@ func Mangled(current, cell string) Mangling {
 func MayBeMangled(key string) bool {
 	k := trimSpace(key)
 	return digitsRE.MatchString(k) || trailingZeroRE.MatchString(k) || scientificRE.MatchString(k)
+}
+
+// ScientificForm is a key in scientific notation as it compares with a digit string it may
+// stand for: its significant digits and its value at that many digits ("1.23457e+11"); ok is
+// false for another key. A digit string v is what the key stood for when
+// strconv.FormatFloat(v, 'e', digits-1, 64) is form (see Mangled), so a list of companies is
+// matched against many such keys through a map.
+func ScientificForm(key string) (digits int, form string, ok bool) {
+	c := trimSpace(key)
+	if !scientificRE.MatchString(c) {
+		return 0, "", false
+	}
+	mantissa, _, _ := strings.Cut(strings.ToLower(c), "e")
+	n := max(significantDigits(mantissa), 1)
+	f, err := strconv.ParseFloat(c, 64)
+	if n > 17 || err != nil {
+		return 0, "", false
+	}
+	return n, strconv.FormatFloat(f, 'e', n-1, 64), true
 }
 
 // ManglingBase is the form of a digit key that lost its leading zeros or gained a .0: the

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
@@ -230,4 +231,13 @@ func FuzzMangled(f *testing.F) {
 			t.Errorf("Mangled(%q, %q) = %q but the bases differ", current, cell, how)
 		}
 	})
+}
+
+// TestMangledLongMantissaIsCheap: a hostile cell with a mantissa of thousands of digits is
+// not taken for a program's rounding, and costs no long formatting.
+func TestMangledLongMantissaIsCheap(t *testing.T) {
+	cell := "1." + strings.Repeat("2", 30000) + "E+11"
+	if got := Mangled("122222222222", cell); got != "" {
+		t.Errorf("Mangled = %q", got)
+	}
 }
