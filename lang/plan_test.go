@@ -48,3 +48,22 @@ func TestPlanSummaryEstimatesTheTime(t *testing.T) {
 		t.Errorf("none: %s", got)
 	}
 }
+
+func TestEmptyRule(t *testing.T) {
+	for _, tc := range []struct {
+		c      mapping.Column
+		zh, en string
+	}{
+		{mapping.Column{Field: "address"}, "留空则保持原值不变；要清空原值请填 #清空", "Empty keeps the current value; write #CLEAR to clear it"},
+		{mapping.Column{Field: "address", ClearEmpty: true}, "留空会清空原值", "Empty clears the current value"},
+		{mapping.Column{Field: "companyName", Required: true}, "不能清空", "Cannot be cleared"},
+		{mapping.Column{Field: "uId"}, "", ""},
+	} {
+		if got := Chinese.EmptyRule(&tc.c); got != tc.zh {
+			t.Errorf("%+v: %q, want %q", tc.c, got, tc.zh)
+		}
+		if got := English.EmptyRule(&tc.c); got != tc.en {
+			t.Errorf("%+v: %q, want %q", tc.c, got, tc.en)
+		}
+	}
+}

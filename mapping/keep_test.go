@@ -214,12 +214,16 @@ columns:
 }
 
 // FuzzMangled checks that a mangling is only ever found between a digit string and another
-// spelling of it.
+// spelling of it, and that the clear marker is never found in a cell without its #.
 func FuzzMangled(f *testing.F) {
 	f.Add("00123", "123")
 	f.Add("123456789012", "1.23457E+11")
 	f.Add("123", "123.0")
+	f.Add("", "#清空")
 	f.Fuzz(func(t *testing.T, current, cell string) {
+		if IsClearMarker(cell) && !strings.Contains(strings.ToUpper(foldWidth(cell)), "#") {
+			t.Errorf("IsClearMarker(%q) without a #", cell)
+		}
 		how := Mangled(current, cell)
 		if how == "" {
 			return

@@ -64,6 +64,16 @@ func TestTemplateContents(t *testing.T) {
 				t.Errorf("header %q: read-only columns must be left out, uId kept", rows[0])
 			}
 
+			// The rules of an import, on their own sheet in the template's language.
+			rules, err := f.GetRows(RulesSheetName(l))
+			if err != nil || len(rules) != len(l.ImportRules()) || rules[2][0] != l.ImportRules()[2] {
+				t.Errorf("rules sheet %q: %v", rules, err)
+			}
+			marker := l.Pick("#清空", "#CLEAR")
+			if !strings.Contains(rules[2][0], marker) {
+				t.Errorf("the rules do not name the clear marker %s: %q", marker, rules[2][0])
+			}
+
 			comments, err := f.GetComments("公司")
 			if err != nil || len(comments) != len(want) {
 				t.Fatalf("%d comments (%v), want one per header", len(comments), err)
