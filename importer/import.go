@@ -239,7 +239,6 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			base.UID = uidText(t.target.UID)
 		}
 		base.Changed = changedFields(t.changes)
-		base.Changes = t.changes
 		r.tallyPlan(row, t)
 		switch {
 		case t.action == report.ActionUnchanged || t.action == report.ActionCreated: // nothing to send

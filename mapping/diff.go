@@ -17,11 +17,6 @@ type Change struct {
 	Old    string // as an export shows it; "***" for a sensitive field
 	New    string // "" when the change clears the field
 	Clear  bool   // the cell clears the field (the clear marker, or empty: clear)
-	// Before is the field's value as the service held it before the change, in its shape
-	// (text, or a list for a custom field the API holds as an array): what an undo sends
-	// back (see RestoreInput). It is empty for a sensitive field, which is never kept.
-	Before    bangwo8.FieldValue
-	Sensitive bool // servicepassword: Old and Before hide the value
 }
 
 // Kept is a text cell that a spreadsheet program changed on its way through (see Mangling):
@@ -152,18 +147,13 @@ func (r *Record) compare(existing *bangwo8.Company) (changes []Change, kept []Ke
 				continue
 			}
 		}
-		ch := Change{
-			Field:     v.Column.Field,
-			Header:    v.Column.Header,
-			Old:       v.Column.redact(v.Column.shown(old.raw)),
-			New:       v.Column.redact(v.Column.shown(bangwo8.Text(v.Text))),
-			Clear:     v.Clear,
-			Sensitive: v.Column.sensitive(),
-		}
-		if !ch.Sensitive {
-			ch.Before = old.raw
-		}
-		changes = append(changes, ch)
+		changes = append(changes, Change{
+			Field:  v.Column.Field,
+			Header: v.Column.Header,
+			Old:    v.Column.redact(v.Column.shown(old.raw)),
+			New:    v.Column.redact(v.Column.shown(bangwo8.Text(v.Text))),
+			Clear:  v.Clear,
+		})
 	}
 	return changes, kept
 }
@@ -175,28 +165,6 @@ func (r *Record) Changed(existing *bangwo8.Company) []string {
 		out = append(out, c.Field)
 	}
 	return out
-}
-
-// RestoreInput returns the body of an update that puts back the values changes replaced
-// (Change.Before), for an undo. Sensitive fields are left out: their old values are never
-// kept.
-func RestoreInput(changes []Change) bangwo8.CompanyInput {
-	var in bangwo8.CompanyInput
-	for _, ch := range changes {
-		if ch.Sensitive {
-			continue
-		}
-		if key, ok := strings.CutPrefix(ch.Field, CustomPrefix); ok {
-			in.CustomFields = append(in.CustomFields, bangwo8.CustomField{Key: key, Value: ch.Before})
-			continue
-		}
-		k, s := field.Key(ch.Field), ch.Before.String()
-		if f, ok := field.Lookup(k); ok && f.Kind.Integer() && s == "" {
-			s = "0"
-		}
-		_ = in.Set(k, s) // Diff only names writable fields
-	}
-	return in
 }
 
 // Update returns the body of an update of existing: only the fields that change. A custom

@@ -114,11 +114,6 @@
 // 123.0; Mangled) is no change: Diff leaves it out and Kept lists it, so the importer keeps
 // the company's value and warns.
 //
-// # Undo
-//
-// Each Change carries the value the service held before (Before, in its shape; never a
-// password's), and RestoreInput builds the update that puts those values back.
-//
 // # Export and formula injection
 //
 // Row returns one Cell per column with its kind: text (ids, accounts, anything with leading

@@ -37,9 +37,6 @@ type Row struct {
 	// Plan is the row as the import's plan shows it, in the run's language: the company, and
 	// old -> new for each field (lang.PlanText). The workbook shows it in its problems column.
 	Plan string
-	// Changes are the fields an update changes (changed), with their old values
-	// (mapping.Change.Before): what an undo puts back. nil for other actions.
-	Changes []mapping.Change
 
 	// Cells and Problems are the row as read and what is wrong with it, for the workbook
 	// report, which shows the input's rows; the CSV report has neither.
