@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
@@ -59,7 +60,7 @@ func bind(src sheet.Source, name string, m *mapping.Mapping) (*checker, []mappin
 			}
 		}
 	}
-	if uid, ok := m.Column("uId"); ok && c.match != nil && c.match != uid {
+	if uid, ok := m.Column(string(field.UID)); ok && c.match != nil && c.match != uid {
 		c.uid, c.uidIndex, c.firstUID = uid, -1, map[int64]int{}
 		for i, h := range header {
 			if sameHeader(h, uid.Header) {

@@ -398,7 +398,7 @@ func (r *run) plan(t *task) error {
 // upsert, a row that carries a uId is that company's, whatever its key says (the key then
 // only checks that it names no other company). A create ignores uIds: it copies rows.
 func byUID(m *mapping.Mapping, mode Mode, rec *mapping.Record) bool {
-	return rec.UID != 0 && m.Match != "" && m.Match != "uId" && mode != ModeCreate
+	return rec.UID != 0 && m.Match != "" && m.Match != string(field.UID) && mode != ModeCreate
 }
 
 // planByUID plans a row that carries a uId: an update of that company. The row is invalid

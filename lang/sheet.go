@@ -94,9 +94,9 @@ func (l Lang) ColumnNote(c *mapping.Column) string {
 // the company id, which the uId line explains.
 func (l Lang) EmptyRule(c *mapping.Column) string {
 	switch {
-	case c.Field == "uId":
+	case c.Is(field.UID):
 		return ""
-	case c.Field == "status":
+	case c.Is(field.Status):
 		return l.Pick("留空则保持原值不变", "Empty keeps the current value")
 	case c.Required:
 		return l.Pick("不能清空", "Cannot be cleared")
