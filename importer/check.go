@@ -32,16 +32,30 @@ type checker struct {
 	width    int           // CSV: the header's columns, beyond which no cell may hold a value; 0 for xlsx
 }
 
-// bind reads the header of src and returns a checker for its rows, with the warnings Bind
-// reported (unknown columns, optional columns missing).
-func bind(src sheet.Source, name string, m *mapping.Mapping) (*checker, []mapping.Problem, error) {
-	headerRow, header, err := sheet.ReadHeader(src, name)
-	if err != nil {
-		return nil, nil, err
-	}
+// openTable opens the table of input that m reads: the sheet m names (or the first visible
+// one whose header m reads) and its header row, the first of the top rows that m can bind.
+func openTable(input string, m *mapping.Mapping) (*sheet.Table, error) {
+	return sheet.OpenTable(input, sheet.TableOptions{Sheet: m.Sheet, Asked: m.SheetAsked,
+		IsHeader: func(cells []string) bool {
+			b, _ := m.Bind(cells, mapping.ReadOptions{})
+			return b != nil
+		}})
+}
+
+// RuleSheetChoice marks the note of a header warning that says which sheet was read when the
+// mapping names another.
+const RuleSheetChoice mapping.Rule = "sheet_choice"
+
+// bind reads the header of the table and returns a checker for its rows, with the warnings
+// Bind reported (unknown columns, optional columns missing) and the table's note.
+func bind(t *sheet.Table, name string, m *mapping.Mapping) (*checker, []mapping.Problem, error) {
+	header, headerRow, src := t.Header, t.HeaderRow, t.Source
 	b, problems := m.Bind(header, mapping.ReadOptions{DateSystem: src.DateSystem(), HeaderRow: headerRow})
 	if b == nil {
-		return nil, nil, &HeaderError{File: name, Sheet: src.Sheet(), Problems: problems}
+		return nil, nil, &HeaderError{File: name, Sheet: src.Sheet(), Problems: problems, Header: header, HeaderRow: headerRow}
+	}
+	if t.Note != "" {
+		problems = append(problems, mapping.Problem{Row: headerRow, Column: -1, Rule: RuleSheetChoice, Severity: mapping.Warning, Message: t.Note})
 	}
 	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}, header: header}
 	if _, isCSV := src.(*sheet.CSV); isCSV {

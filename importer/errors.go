@@ -14,6 +14,10 @@ type HeaderError struct {
 	File     string
 	Sheet    string
 	Problems []mapping.Problem // errors and warnings, as Bind reported them
+	// Header is the row taken for the header (the first that is not blank, when none of the
+	// top rows holds the required headers), and HeaderRow its number.
+	Header    []string
+	HeaderRow int
 }
 
 func (e *HeaderError) Error() string {
@@ -27,7 +31,19 @@ func (e *HeaderError) Error() string {
 	if e.Sheet != "" {
 		where += fmt.Sprintf(": sheet %q", e.Sheet)
 	}
-	return fmt.Sprintf("%s: header: %s", where, strings.Join(msgs, "; "))
+	return fmt.Sprintf("%s: header: %s; %s", where, strings.Join(msgs, "; "), e.Holds())
+}
+
+// Holds says what the header row holds, so that a person sees why the headers were not
+// found: "row 1 holds A 公司名称, B 服务帐号".
+func (e *HeaderError) Holds() string {
+	var cells []string
+	for i, h := range e.Header {
+		if h = strings.TrimSpace(h); h != "" {
+			cells = append(cells, mapping.ColumnLetter(i)+" "+h)
+		}
+	}
+	return fmt.Sprintf("row %d holds %s", e.HeaderRow, listShort(cells, 30))
 }
 
 // ErrJournalMismatch is the error of a journal written for another input file, mapping or

@@ -6,7 +6,6 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
-	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // reportOpener starts the report of a run: openReport, or in tests one that writes where
@@ -18,16 +17,12 @@ type reportOpener func(path, input string, m *mapping.Mapping, l lang.Lang) (rep
 func openReport(path, input string, m *mapping.Mapping, l lang.Lang) (report.Writer, error) {
 	o := report.Options{Mapping: m, Lang: l}
 	if report.ShowsCells(path) {
-		src, err := sheet.Open(input, m.Sheet)
+		t, err := openTable(input, m)
 		if err != nil {
 			return nil, err
 		}
-		_, header, err := sheet.ReadHeader(src, input)
-		o.Input = report.Input{Header: header, Sheet: src.Sheet(), DateSystem: src.DateSystem()}
-		src.Close()
-		if err != nil {
-			return nil, err
-		}
+		o.Input = report.Input{Header: t.Header, Sheet: t.Sheet()}
+		t.Close()
 	}
 	return report.Create(path, o)
 }

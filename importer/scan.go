@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
-	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // scan reads input once: the header, then every row that is not blank, each checked and
@@ -27,7 +27,7 @@ func scan(ctx context.Context, input string, m *mapping.Mapping, warn func([]map
 // for the workbook report, which shows the rows as they were.
 func scanCells(ctx context.Context, input string, m *mapping.Mapping, warn func([]mapping.Problem, string),
 	each func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error) (sheetName string, err error) {
-	src, err := sheet.Open(input, m.Sheet)
+	src, err := openTable(input, m)
 	if err != nil {
 		return "", err
 	}
@@ -125,15 +125,34 @@ func (p *problemPrinter) finish() {
 	}
 }
 
-// warner logs the header warnings (unknown columns, optional columns missing).
+// warner logs the header warnings: the columns the mapping does not know in one line (a
+// sheet may have thousands), each other warning (an optional column missing, the sheet read)
+// in its own.
 func warner(log *slog.Logger, input string) func([]mapping.Problem, string) {
 	return func(problems []mapping.Problem, sheet string) {
+		var unknown []string
 		for _, p := range problems {
-			if p.Severity == mapping.Warning {
+			switch {
+			case p.Severity != mapping.Warning:
+			case p.Rule == mapping.RuleUnknownColumn:
+				unknown = append(unknown, p.Letter+" "+strings.TrimSpace(p.Header))
+			default:
 				log.Warn(p.Message, "file", input, "sheet", sheet, "column", p.Letter)
 			}
 		}
+		if len(unknown) > 0 {
+			log.Warn(fmt.Sprintf("%d columns are not in the mapping and are ignored: %s", len(unknown), listShort(unknown, 20)),
+				"file", input, "sheet", sheet)
+		}
 	}
+}
+
+// listShort joins at most max items, then says how many more there are.
+func listShort(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s, ... (%d more)", strings.Join(items[:max], ", "), len(items)-max)
 }
 
 // Validate checks every row of input against m without calling the service, and writes the

@@ -83,6 +83,10 @@ func (m *Mapping) Bind(header []string, opts ReadOptions) (*Binding, []Problem) 
 			p.Severity = Warning
 			p.Message = fmt.Sprintf("column %q is missing: field %s is left as it is", c.Header, c.Field)
 		}
+		if i, ok := nearMiss(c.Header, header, at); ok {
+			p.Suggestion = header[i]
+			p.Message += fmt.Sprintf("; did you mean %q (column %s)?", strings.TrimSpace(header[i]), ColumnLetter(i))
+		}
 		problems = append(problems, p)
 	}
 	for _, p := range problems {
@@ -103,4 +107,52 @@ func ColumnLetter(i int) string {
 		b = append([]byte{byte('A' + (i-1)%26)}, b...)
 	}
 	return string(b)
+}
+
+// nearMiss finds the header of the sheet that is almost want: the same once variant
+// characters (帐 for 账, traditional forms), full- and half-width forms, spaces and a
+// required-marker suffix (（必填）, (必填), *) are set aside. Headers already bound (at) are
+// not offered.
+func nearMiss(want string, header []string, at map[*Column]int) (int, bool) {
+	bound := map[int]bool{}
+	for _, i := range at {
+		bound[i-1] = true
+	}
+	target := looseHeader(want)
+	for i, h := range header {
+		if !bound[i] && h != "" && looseHeader(h) == target {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// variantChars are characters people type for the ones the service's headers use: variant
+// and traditional forms.
+var variantChars = strings.NewReplacer(
+	"帐", "账", "賬", "账", "號", "号", "稱", "称", "務", "务", "戶", "户", "電", "电", "話", "话",
+	"郵", "邮", "級", "级", "別", "别", "簽", "签", "約", "约", "時", "时", "間", "间", "區", "区",
+	"網", "网", "碼", "码", "額", "额", "費", "费", "註", "注", "備", "备", "聯", "联", "繫", "系",
+	"係", "系", "員", "员", "業", "业", "屬", "属", "稅", "税", "開", "开", "結", "结",
+	"託", "托", "詢", "询", "關", "关", "項", "项", "態", "态", "優", "优", "標", "标", "簡", "简",
+)
+
+// requiredMarks are the suffixes templates put on required headers.
+var requiredMarks = []string{"(必填)", "(必须)", "(required)", "*", "※"}
+
+// looseHeader is a header with the differences nearMiss sets aside taken out.
+func looseHeader(h string) string {
+	h = strings.ToLower(strings.Join(strings.Fields(normalizeHeader(h)), ""))
+	for changed := true; changed; {
+		changed = false
+		for _, mark := range requiredMarks {
+			if t, ok := strings.CutSuffix(h, mark); ok {
+				h, changed = t, true
+			}
+			if t, ok := strings.CutPrefix(h, mark); ok {
+				h, changed = t, true
+			}
+		}
+	}
+	return variantChars.Replace(h)
 }

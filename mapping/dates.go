@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -34,8 +35,34 @@ var (
 	serialRE      = regexp.MustCompile(`^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$`)
 )
 
+// ErrBareNumber is the error of a date cell holding a bare number (2024, 45356) rather than a
+// date text or a date-formatted cell.
+var ErrBareNumber = errors.New("a bare number is not a date: write it as 2024-03-05")
+
+// SerialText is the date text of the Excel date serial s in the workbook's date system:
+// 2006-01-02, or 2006-01-02 15:04:05 when it carries a time of day. Readers of workbooks call
+// it for a number cell whose format is a date, so that the mapping sees what the cell shows.
+func SerialText(s string, sys DateSystem) (string, error) {
+	t, err := fromSerial(strings.TrimSpace(s), sys)
+	if err != nil {
+		return "", err
+	}
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(dateLayout), nil
+	}
+	return t.Format(dateTimeLayout), nil
+}
+
+// ParseDateText reads a date or date-and-time text the way a date column does, for writers
+// that show an accepted date as a real date (the report); ok is false for anything else.
+func ParseDateText(s string) (t time.Time, ok bool) {
+	t, _, err := parseDateTime(s, Date1900)
+	return t, err == nil
+}
+
 // parseDateTime reads a date or a date and time in every spelling the package accepts (see
-// doc.go): the canonical ones, slashes, dots, 年月日, yyyymmdd and Excel serials.
+// doc.go): the canonical ones, slashes, dots, 年月日 and yyyymmdd. A bare number is refused
+// (ErrBareNumber).
 // hasTime reports whether the text carried a time of day.
 func parseDateTime(s string, sys DateSystem) (t time.Time, hasTime bool, err error) {
 	s = strings.TrimSpace(foldWidth(s))
@@ -46,12 +73,11 @@ func parseDateTime(s string, sys DateSystem) (t time.Time, hasTime bool, err err
 		t, err := civil(m[1], m[2], m[3], "", "", "")
 		return t, false, err
 	}
-	if serialRE.MatchString(s) {
-		t, err := fromSerial(s, sys)
-		if err != nil {
-			return time.Time{}, false, err
-		}
-		return t, t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0, nil
+	if serialRE.MatchString(s) || strings.HasPrefix(s, "-") && serialRE.MatchString(s[1:]) {
+		// A bare number is what a person types for a year or a count, and what a CSV or an
+		// unformatted cell holds: read as an Excel serial, 2024 would be 1905-07-16 without a
+		// word. A date-formatted cell arrives as a date text (see SerialText).
+		return time.Time{}, false, ErrBareNumber
 	}
 	m := dateRE.FindStringSubmatch(s)
 	if m == nil {

@@ -68,13 +68,13 @@
 //	          by value, so 12.5 and 12.50 are the same. A number with more significant digits
 //	          than a double holds ("0.10000000000000001", how an xlsx may store 0.1) is read as
 //	          the shortest decimal that is the same double (0.1); int columns too.
-//	date      2017-01-01, 2017-1-1, 2017/1/1, 2017.1.1, 2017年1月1日, 20170101, a date with a
-//	          midnight time, or an Excel date serial (ReadOptions.DateSystem says 1900 or 1904;
-//	          the 1900 system's nonexistent 1900-02-29, serial 60, is refused). Written
-//	          2017-01-01. Days that do not exist (2017-02-31) are refused.
-//	datetime  2018-02-03 00:00:00, 2018/2/3 0:00, 2018-02-03T13:05, 2018年2月3日 13时05分, a
-//	          date (midnight), or an Excel serial with a fraction (rounded to the second).
-//	          Written 2018-02-03 00:00:00.
+//	date      2017-01-01, 2017-1-1, 2017/1/1, 2017.1.1, 2017年1月1日, 20170101, or a date with a
+//	          midnight time. Written 2017-01-01. Days that do not exist (2017-02-31) are
+//	          refused, and so is a bare number (2024, 45356): a date-formatted workbook cell
+//	          reaches the mapping as its date text (SerialText, in the workbook's date system),
+//	          so a bare number is a year, a count or an unformatted serial, never a date.
+//	datetime  2018-02-03 00:00:00, 2018/2/3 0:00, 2018-02-03T13:05, 2018年2月3日 13时05分, or a
+//	          date (midnight). Written 2018-02-03 00:00:00.
 //	enum      values: {label: value, ...}. A cell holds a label or a value; the API gets the
 //	          value; export writes the label (or the value, when the file lists no label).
 //	list      a,b,c; also ， and 、 between elements on import; spaces around elements and

@@ -230,3 +230,43 @@ func TestParseRefusesDeepNesting(t *testing.T) {
 		t.Errorf("problems %q", got)
 	}
 }
+
+// TestBindNearMiss: a header that is almost a required one is named in the error, with its
+// column: variant characters, full-width forms, spaces and required-marker suffixes.
+func TestBindNearMiss(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("version: 1\nmatch: serviceaccount\ncolumns:\n  - {header: 公司名称, field: companyName, required: true}\n  - {header: 服务账号, field: serviceaccount}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		header []string
+		want   string // in the error; "" when the header binds
+	}{
+		{[]string{"公司名称", "服务帐号"}, `did you mean "服务帐号" (column B)?`},
+		{[]string{"公司名称", "服務賬號"}, `did you mean "服務賬號" (column B)?`},
+		{[]string{"公司名称（必填）", "服务账号"}, `required column "公司名称" is missing; did you mean "公司名称（必填）" (column A)?`},
+		{[]string{"x", "公司名称(必填)", "服务账号"}, `(column B)?`},
+		{[]string{"*公司名称", "服务账号"}, `(column A)?`},
+		{[]string{"公司 名称 *", "服务账号"}, `(column A)?`},
+		{[]string{"ｃｏｍｐａｎｙ", "服务账号"}, `required column "公司名称" is missing`},
+		{[]string{"  公司名称 ", "服务账号"}, ""},
+	} {
+		b, problems := m.Bind(tt.header, ReadOptions{})
+		var msgs []string
+		for _, p := range problems {
+			if p.Severity == Error {
+				msgs = append(msgs, p.Error())
+			}
+		}
+		got := strings.Join(msgs, "; ")
+		if tt.want == "" {
+			if b == nil {
+				t.Errorf("%q: %s", tt.header, got)
+			}
+			continue
+		}
+		if b != nil || !strings.Contains(got, tt.want) {
+			t.Errorf("%q: %q, want it to contain %q", tt.header, got, tt.want)
+		}
+	}
+}

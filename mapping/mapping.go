@@ -19,9 +19,15 @@ type Mapping struct {
 	Version int
 	// Match is the field that identifies a company on update and upsert ("uId",
 	// "serviceaccount" or "companyName"); "" when the file names none (create only).
-	Match   string
-	Sheet   string // the xlsx sheet to read; "" for the first
-	Columns []*Column
+	Match string
+	// Sheet is the xlsx sheet to read; "" for the first visible sheet whose header the
+	// mapping reads. A workbook without it but with one visible sheet reads that one, unless
+	// SheetAsked.
+	Sheet string
+	// SheetAsked is set by a program that took Sheet from the person (--sheet), not the file:
+	// a workbook without that sheet is refused.
+	SheetAsked bool
+	Columns    []*Column
 	// Extension is the company external extension, when the file has an extension block.
 	Extension *Extension
 

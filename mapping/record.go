@@ -34,6 +34,9 @@ type Problem struct {
 	Rule     Rule
 	Severity Severity
 	Message  string // English; translate by Rule
+	// Suggestion is, for a missing column, the sheet's header that is almost its header (服务帐号
+	// for 服务账号); "" for none.
+	Suggestion string
 }
 
 func (p Problem) Error() string {

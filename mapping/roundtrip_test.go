@@ -60,17 +60,24 @@ func csvCells(row []Cell) []string {
 	return out
 }
 
-// xlsxCells is what excelize's raw values give back: dates as serials of the 1900 system.
-func xlsxCells(row []Cell) []string {
-	out := make([]string, len(row))
-	epoch := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	for i, c := range row {
-		out[i] = c.Text
-		if c.Kind == CellDate || c.Kind == CellDateTime {
-			out[i] = fmt.Sprint(c.Time.Sub(epoch).Hours() / 24)
+// xlsxCells is what the workbook reader gives back: a date cell is stored as a serial of
+// the 1900 system and, being date-formatted, read as SerialText.
+func xlsxCells(t *testing.T) func(row []Cell) []string {
+	return func(row []Cell) []string {
+		out := make([]string, len(row))
+		epoch := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+		for i, c := range row {
+			out[i] = c.Text
+			if c.Kind == CellDate || c.Kind == CellDateTime {
+				text, err := SerialText(fmt.Sprint(c.Time.Sub(epoch).Hours()/24), Date1900)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[i] = text
+			}
 		}
+		return out
 	}
-	return out
 }
 
 func TestRoundTripUnchanged(t *testing.T) {
@@ -81,7 +88,7 @@ func TestRoundTripUnchanged(t *testing.T) {
 	}
 	mappings := map[string]*Mapping{"sample": loadSample(t).WithCustomColumns(keys...), "default": Default(keys)}
 	for name, m := range mappings {
-		for format, cells := range map[string]func([]Cell) []string{"csv": csvCells, "xlsx": xlsxCells} {
+		for format, cells := range map[string]func([]Cell) []string{"csv": csvCells, "xlsx": xlsxCells(t)} {
 			b, ps := m.Bind(m.Headers(), ReadOptions{})
 			if b == nil {
 				t.Fatalf("%s: bind: %v", name, ps)

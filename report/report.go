@@ -18,12 +18,10 @@ type Writer interface {
 	Abort()
 }
 
-// Input is the sheet a workbook report shows: its header row, the sheet's name, and how its
-// date cells count.
+// Input is the sheet a workbook report shows: its header row and the sheet's name.
 type Input struct {
-	Header     []string
-	Sheet      string
-	DateSystem mapping.DateSystem
+	Header []string
+	Sheet  string
 }
 
 // Options describe a report beside its path.

@@ -43,7 +43,6 @@ type XLSX struct {
 	keep     []int             // the input's columns the report shows, by index
 	byIndex  []*mapping.Column // the mapping's column of each input column; nil if none
 	byHeader map[string]*mapping.Column
-	date1904 bool
 	next     int // the next sheet row
 	comments int
 	counts   map[Action]int
@@ -53,7 +52,7 @@ type XLSX struct {
 	spoolBuf *bufio.Writer
 	spoolEnc *json.Encoder
 
-	style struct{ header, extra, bad, date, statusBad, statusOK, problems int }
+	style struct{ header, extra, bad, date, dateTime, statusBad, statusOK, problems int }
 }
 
 // spooled is a row kept in the spool until the rows to fix are written.
@@ -72,7 +71,7 @@ type spooled struct {
 // o.Input, read with o.Mapping, in the sheet the mapping names (else the input's).
 func NewXLSX(path string, o Options) (*XLSX, error) {
 	m, l, header := o.Mapping, o.Lang, o.Input.Header
-	r := &XLSX{path: path, l: l, date1904: o.Input.DateSystem == mapping.Date1904,
+	r := &XLSX{path: path, l: l,
 		byHeader: map[string]*mapping.Column{}, counts: map[Action]int{}, next: 2}
 	for _, c := range m.Columns {
 		r.byHeader[c.Header] = c
@@ -121,6 +120,8 @@ func (r *XLSX) open(header []string) error {
 	r.style.extra = newStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill("D9D9D9")})
 	r.style.bad = newStyle(&excelize.Style{Fill: fill("FF9999"), Font: &excelize.Font{Color: "9C0006"}})
 	r.style.date = newStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	dateTimeFmt := "yyyy-mm-dd hh:mm:ss"
+	r.style.dateTime = newStyle(&excelize.Style{CustomNumFmt: &dateTimeFmt})
 	r.style.statusBad = newStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
 	r.style.statusOK = newStyle(&excelize.Style{Font: &excelize.Font{Color: "006100"}})
 	r.style.problems = newStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true}})
@@ -367,29 +368,51 @@ func (r *XLSX) comment(col int, problems []mapping.Problem) error {
 	return nil
 }
 
-// value is a good cell as a spreadsheet would hold it: a date serial of a date column as a
-// date (read in the input's date system, written in the report's), a number of a number
-// column as a number, anything else as the text it was.
+// value is a good cell as a spreadsheet would hold it, so that the report shows what the
+// input showed and a report of the report is the same: a date the date column accepts as a
+// real date with a format that displays it (the reader gives a date-formatted cell as its date
+// text), a number of a number column as a number, anything else as the text it was.
 func (r *XLSX) value(i int, cell string) any {
 	if cell == "" || i >= len(r.byIndex) || r.byIndex[i] == nil {
 		return cell
 	}
-	switch r.byIndex[i].Type {
+	switch typ := r.byIndex[i].Type; typ {
 	case mapping.TypeDate, mapping.TypeDateTime:
-		if serial, err := strconv.ParseFloat(cell, 64); err == nil && serial > 0 {
-			if t, err := excelize.ExcelDateToTime(serial, r.date1904); err == nil {
-				return excelize.Cell{StyleID: r.style.date, Value: t}
+		if t, ok := mapping.ParseDateText(cell); ok {
+			style := r.style.date
+			if typ == mapping.TypeDateTime || t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 {
+				style = r.style.dateTime
 			}
+			return excelize.Cell{StyleID: style, Value: t}
 		}
 	case mapping.TypeInt, mapping.TypeDecimal:
-		// Only what a number cell holds exactly: no leading zeros, at most 15 digits.
-		if len(cell) <= 15 && !strings.HasPrefix(cell, "0") {
+		if exactNumber(cell) {
 			if f, err := strconv.ParseFloat(cell, 64); err == nil {
 				return f
 			}
 		}
 	}
 	return cell
+}
+
+// exactNumber reports whether a number cell holds the text exactly, so that writing it as a
+// number changes nothing a person sees: at most 15 digits, no leading zero (0 and 0.5 are
+// fine, 007 is not), no sign but a minus, no exponent, no trailing zero after a point.
+func exactNumber(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	whole, frac, hasPoint := strings.Cut(digits, ".")
+	if whole == "" || len(whole)+len(frac) > 15 || len(whole) > 1 && whole[0] == '0' ||
+		hasPoint && (frac == "" || strings.HasSuffix(frac, "0")) {
+		return false
+	}
+	for _, part := range []string{whole, frac} {
+		for _, c := range part {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Close writes the spooled rows and the notes sheet, and puts the workbook in place.

@@ -170,7 +170,7 @@ func BenchmarkCheckSheetXML(b *testing.B) {
 	writeBigXLSX(b, in, 100_000)
 	b.ResetTimer()
 	for b.Loop() {
-		if err := checkSheetXML(context.Background(), in, "Sheet1"); err != nil {
+		if err := checkSheetXML(context.Background(), in, "Sheet1", nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -73,6 +73,23 @@ func writeXLSX(t testing.TB, path, sheet string, rows [][]any, date1904 bool) {
 		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
 			t.Fatal(err)
 		}
+		for j, v := range r {
+			d, ok := v.(dated)
+			if !ok {
+				continue
+			}
+			style, err := f.NewStyle(&excelize.Style{NumFmt: d.numFmt, CustomNumFmt: d.custom})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := f.SetCellFloat(sheet, cell, d.serial, -1, 64); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStyle(sheet, cell, cell, style); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
@@ -80,6 +97,16 @@ func writeXLSX(t testing.TB, path, sheet string, rows [][]any, date1904 bool) {
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+// dated is a number cell with a date format, as a spreadsheet program stores a date: a
+// built-in format (numFmt) or a custom code.
+type dated struct {
+	serial float64
+	numFmt int
+	custom *string
+}
+
+func customFormat(code string) *string { return &code }
 
 // writeCSV writes rows in enc: "utf8", "utf8-bom" or "gbk".
 func writeCSV(t testing.TB, path string, rows [][]string, enc string) {

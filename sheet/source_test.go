@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,6 +17,17 @@ import (
 // records reads every row of input that is not blank through the mapping, as the importer
 // does, failing on any problem.
 func records(t *testing.T, input string, m *mapping.Mapping) []*mapping.Record {
+	t.Helper()
+	recs, problems := recordsAndProblems(t, input, m)
+	for _, p := range problems {
+		t.Errorf("%v", p)
+	}
+	return recs
+}
+
+// recordsAndProblems reads every row of input that is not blank through the mapping, as the
+// importer does: the records of the valid rows, the problems of the others.
+func recordsAndProblems(t *testing.T, input string, m *mapping.Mapping) ([]*mapping.Record, []mapping.Problem) {
 	t.Helper()
 	src, err := Open(input, m.Sheet)
 	if err != nil {
@@ -31,21 +43,22 @@ func records(t *testing.T, input string, m *mapping.Mapping) []*mapping.Record {
 		t.Fatalf("header: %v", problems)
 	}
 	var out []*mapping.Record
+	var bad []mapping.Problem
 	for {
 		row, cells, err := NextRow(src)
 		if err == io.EOF {
-			return out
+			return out, bad
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		if bad := CellProblems(row, cells, header, 0); len(bad) > 0 {
-			t.Errorf("row %d: %v", row, bad)
+		if cp := CellProblems(row, cells, header, 0); len(cp) > 0 {
+			bad = append(bad, cp...)
 			continue
 		}
 		rec, problems := b.Record(row, cells)
 		if rec == nil {
-			t.Errorf("row %d: %v", row, problems)
+			bad = append(bad, problems...)
 			continue
 		}
 		out = append(out, rec)
@@ -71,13 +84,44 @@ func TestXLSXDatesNumbersAndSharedStrings(t *testing.T) {
 			in := tempPath(t, "in.xlsx")
 			writeXLSX(t, in, "", [][]any{
 				{"公司名称", "服务账号", "服务开始时间", "服务费余额", "公司ID", "区域"},
-				{"甲公司", "acc-1", system.serial, 12.5, 101, "北京市/海淀区"},
+				{"甲公司", "acc-1", dated{serial: system.serial, numFmt: 14}, 12.5, 101, "北京市/海淀区"},
 				{}, // blank rows are skipped
 				{"  乙公司 ", 1234567, "2018/2/3", 0, nil, nil},
+				{"丙公司", "acc-3", dated{serial: system.serial + 1, custom: customFormat(`yyyy"年"m"月"d"日"`)}},
+				{"丁公司", "acc-4", dated{serial: system.serial + 0.5, custom: customFormat("[$-804]yyyy/m/d h:mm")}},
+				// A bare number in a cell without a date format is a year, not 1905-07-16.
+				{"戊公司", "acc-5", 2024},
+				// A number format that is no date leaves the number bare, and refused.
+				{"己公司", "acc-6", dated{serial: 42736, custom: customFormat(`#,##0.00 "元"`)}},
 			}, system.date04)
-			recs := records(t, in, testMapping(t, "serviceaccount"))
-			if len(recs) != 2 {
-				t.Fatalf("%d records, want 2", len(recs))
+			src, err := Open(in, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			var dates []string
+			for {
+				_, cells, err := NextRow(src)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(cells) > 2 {
+					dates = append(dates, cells[2])
+				}
+			}
+			want := []string{"服务开始时间", "2017-01-01", "2018/2/3", "2017-01-02", "2017-01-01 12:00:00", "2024", "42736"}
+			if !slices.Equal(dates, want) {
+				t.Errorf("date cells read as %q, want %q", dates, want)
+			}
+			recs, problems := recordsAndProblems(t, in, testMapping(t, "serviceaccount"))
+			if len(recs) != 3 {
+				t.Fatalf("%d records, want 3", len(recs))
+			}
+			if len(problems) != 3 || problems[0].Row != 6 || !strings.Contains(problems[1].Message, "bare number") || problems[2].Row != 8 {
+				t.Errorf("problems %v, want the bare numbers of rows 7 and 8 and the datetime in a date column", problems)
 			}
 			if got := valueOf(recs[0], "servicestarttime"); got != "2017-01-01" {
 				t.Errorf("serial %v in the %s system = %q, want 2017-01-01", system.serial, system.name, got)

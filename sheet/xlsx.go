@@ -28,6 +28,10 @@ type XLSX struct {
 	// check looks, beside the reading, for an XML error that would end the rows early
 	// (see checkSheetXML); nil once its answer has been taken.
 	check *sheetCheck
+	// dates is the check's word on the date-formatted cells of the row it is at (see
+	// sheetCheck); nil when the workbook has no date format.
+	dates     <-chan dateCells
+	nextDates dateCells
 }
 
 // OpenXLSX opens sheet of the workbook at path; "" reads the first sheet.
@@ -70,8 +74,63 @@ func OpenXLSX(path, sheet string) (*XLSX, error) {
 		f.Close()
 		return nil, &InputError{File: path, Sheet: s.sheet, Err: err}
 	}
-	s.check = startSheetCheck(path, s.sheet)
+	s.check = startSheetCheck(path, s.sheet, dateStyles(f))
+	s.dates = s.check.dates
 	return s, nil
+}
+
+// dateStyles are the cell styles of the workbook whose number format shows a date or a
+// time: a number cell with one of them is a date, whatever its raw serial says.
+func dateStyles(f *excelize.File) map[int]bool {
+	styles := map[int]bool{}
+	for id := 0; id < excelize.MaxCellStyles; id++ {
+		st, err := f.GetStyle(id)
+		if err != nil {
+			break
+		}
+		if st.CustomNumFmt != nil && isDateFormat(*st.CustomNumFmt) || st.CustomNumFmt == nil && isBuiltInDateFormat(st.NumFmt) {
+			styles[id] = true
+		}
+	}
+	return styles
+}
+
+// isBuiltInDateFormat tells the built-in number formats that show dates or times: 14-22 and
+// 45-47 everywhere, 27-36 and 50-58 in the East Asian locales (年月日 and the like).
+func isBuiltInDateFormat(id int) bool {
+	return id >= 14 && id <= 22 || id >= 27 && id <= 36 || id >= 45 && id <= 47 || id >= 50 && id <= 58
+}
+
+// isDateFormat tells whether a custom number format code shows a date or a time: a y, m, d,
+// h or s outside quoted text, escapes and [colour] or [$-locale] brackets ("0.00" and "#,##0"
+// do not; "yyyy/m/d" and "[$-F800]dddd" do).
+func isDateFormat(code string) bool {
+	if strings.EqualFold(code, "General") || strings.EqualFold(code, "@") {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; c {
+		case '"':
+			if j := strings.IndexByte(code[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				return false
+			}
+		case '\\', '_', '*':
+			i++
+		case '[':
+			if j := strings.IndexByte(code[i:], ']'); j >= 0 {
+				inside := strings.ToLower(code[i+1 : i+j])
+				if inside == "h" || inside == "hh" || inside == "m" || inside == "mm" || inside == "s" || inside == "ss" {
+					return true // elapsed time
+				}
+				i += j
+			}
+		case 'y', 'Y', 'm', 'M', 'd', 'D', 'h', 'H', 's', 'S', 'e':
+			return true
+		}
+	}
+	return false
 }
 
 // MaxUnzippedSize bounds what a workbook may unpack to. A full sheet of 1,048,576 rows of
@@ -144,7 +203,32 @@ func (s *XLSX) Next() (int, []string, error) {
 	if err != nil {
 		return 0, nil, &InputError{File: s.name, Sheet: s.sheet, Row: s.row, Err: err}
 	}
+	s.showDates(cells)
 	return s.row, cells, nil
+}
+
+// showDates replaces the serial of each date-formatted number cell of the current row by the
+// date text it shows (mapping.SerialText), so that a date column tells a real date from a
+// bare number, and a report writes it back as a date.
+func (s *XLSX) showDates(cells []string) {
+	for s.dates != nil && s.nextDates.row < s.row {
+		d, ok := <-s.dates
+		if !ok {
+			s.dates = nil
+			return
+		}
+		s.nextDates = d
+	}
+	if s.dates == nil || s.nextDates.row != s.row {
+		return
+	}
+	for _, col := range s.nextDates.cols {
+		if col < len(cells) && cells[col] != "" {
+			if text, err := mapping.SerialText(cells[col], s.system); err == nil {
+				cells[col] = text
+			}
+		}
+	}
 }
 
 func (s *XLSX) Sheet() string                  { return s.sheet }

@@ -8,25 +8,106 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // sheetCheck runs checkSheetXML beside the reading of the rows, on the other core, so that
 // the second reading costs CPU but little time; its answer is needed when the rows run out.
+//
+// When the workbook has date formats, the same reading also tells, row by row, which number
+// cells carry one (excelize's raw values do not say): dates gets every row, in order, and is
+// closed at the end.
 type sheetCheck struct {
 	done   chan struct{}
 	err    error
 	cancel context.CancelFunc
+	dates  chan dateCells // nil when the workbook has no date format
 }
 
-func startSheetCheck(file, sheet string) *sheetCheck {
+// dateCells are the 0-based columns of a row's number cells whose format is a date.
+type dateCells struct {
+	row  int
+	cols []int
+}
+
+func startSheetCheck(file, sheet string, dateStyles map[int]bool) *sheetCheck {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &sheetCheck{done: make(chan struct{}), cancel: cancel}
+	var scan *dateScan
+	if len(dateStyles) > 0 {
+		c.dates = make(chan dateCells, 1024)
+		scan = &dateScan{styles: dateStyles, out: c.dates, ctx: ctx}
+	}
 	go func() {
 		defer close(c.done)
-		c.err = checkSheetXML(ctx, file, sheet)
+		if scan != nil {
+			defer close(c.dates)
+		}
+		c.err = checkSheetXML(ctx, file, sheet, scan)
 	}()
 	return c
+}
+
+// dateScan follows the rows and cells of the sheet's XML as checkSheetXML reads it.
+type dateScan struct {
+	styles map[int]bool
+	out    chan<- dateCells
+	ctx    context.Context
+	row    int
+	col    int
+	cur    []int
+}
+
+// token takes one token of the sheet's XML; false means the reading was cancelled.
+func (d *dateScan) token(tok xml.Token) bool {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		switch t.Name.Local {
+		case "row":
+			n := d.row + 1
+			if r := attr(t, "r"); r != "" {
+				if v, err := strconv.Atoi(r); err == nil {
+					n = v
+				}
+			}
+			d.row, d.col, d.cur = n, 0, nil
+		case "c":
+			col := d.col + 1
+			if r := attr(t, "r"); r != "" {
+				if c, _, err := excelize.CellNameToCoordinates(r); err == nil {
+					col = c
+				}
+			}
+			d.col = col
+			if typ := attr(t, "t"); typ != "" && typ != "n" {
+				return true
+			}
+			if s, err := strconv.Atoi(attr(t, "s")); err == nil && d.styles[s] {
+				d.cur = append(d.cur, col-1)
+			}
+		}
+	case xml.EndElement:
+		if t.Name.Local == "row" {
+			select {
+			case d.out <- dateCells{row: d.row, cols: d.cur}:
+			case <-d.ctx.Done():
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func attr(e xml.StartElement, name string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // wait returns the check's answer once it has one.
@@ -45,7 +126,7 @@ func (c *sheetCheck) stop() {
 // syntax error: excelize's row iterator ends a sheet at the first one without a word, so a
 // workbook broken after row 100 would look like one of 100 rows. nil means the sheet is whole
 // (or ctx was cancelled).
-func checkSheetXML(ctx context.Context, file, sheet string) error {
+func checkSheetXML(ctx context.Context, file, sheet string, dates *dateScan) error {
 	z, err := zip.OpenReader(file)
 	if err != nil {
 		return fmt.Errorf("reading the workbook again: %w", err)
@@ -69,8 +150,11 @@ func checkSheetXML(ctx context.Context, file, sheet string) error {
 			if n%4096 == 0 && ctx.Err() != nil {
 				return nil
 			}
-			_, err := d.RawToken()
+			tok, err := d.RawToken()
 			if err == io.EOF {
+				return nil
+			}
+			if dates != nil && err == nil && !dates.token(tok) {
 				return nil
 			}
 			if err != nil {
