@@ -46,6 +46,6 @@ func (e *HeaderError) Holds() string {
 	return fmt.Sprintf("row %d holds %s", e.HeaderRow, listShort(cells, 30))
 }
 
-// ErrJournalMismatch is the error of a journal written for another input file, mapping or
-// mode.
+// ErrJournalMismatch is the error of a journal written for another account, server, mapping
+// or mode.
 var ErrJournalMismatch = errors.New("the journal belongs to another run")

@@ -16,7 +16,6 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
-	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
 // Import validates every row of input, finds the companies the rows match, and writes the
@@ -55,12 +54,8 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	}
 	var j *journal
 	if opts.Journal != "" {
-		size, digest, err := FileDigest(input)
-		if err != nil {
-			return sum, &sheet.InputError{File: input, Err: err}
-		}
-		j, err = openJournal(opts.Journal, journalHeader{Kind: journalKind, Version: 1, Input: input,
-			Size: size, SHA256: digest, Mapping: opts.MappingDigest, Mode: opts.Mode})
+		j, err = openJournal(opts.Journal, journalHeader{Kind: journalKind, Version: journalVersion, Input: input,
+			Account: opts.Account, Server: opts.Server, Mapping: opts.MappingDigest, Mode: opts.Mode})
 		if err != nil {
 			return sum, err
 		}
@@ -91,7 +86,7 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 		}
 		valid++
 		if j != nil {
-			if _, done := j.done[row]; done {
+			if _, done := j.done[rowIdentity(rec)]; done {
 				return nil
 			}
 		}
@@ -206,14 +201,14 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 		}
 		if rec == nil {
 			rules, msg := describe(problems)
-			r.sink.put(t.seq, report.Row{Row: row, Action: report.ActionInvalid, Rule: rules, Error: msg, Cells: cells, Problems: problems}, false)
+			r.sink.put(t.seq, report.Row{Row: row, Action: report.ActionInvalid, Rule: rules, Error: msg, Cells: cells, Problems: problems}, nil)
 			return nil
 		}
 		base := report.Row{Row: row, Key: rec.Key, UID: uidText(rec.UID), Cells: cells}
-		if e, done := r.journalDone(row); done {
+		if e, done := r.journalDone(rec); done {
 			base.Action, base.UID = report.ActionSkipped, uidText(e.UID)
 			base.Note = fmt.Sprintf("%s by an earlier run (journal)", e.Action)
-			r.sink.put(t.seq, base, false)
+			r.sink.put(t.seq, base, nil)
 			return nil
 		}
 		if blocked && r.existing == nil {
@@ -226,7 +221,7 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 				base.UID = uidText(t.target.UID)
 			}
 			r.pp.print([]mapping.Problem{{Row: row, Rule: ruleOf(err), Message: err.Error()}})
-			r.sink.put(t.seq, base, false)
+			r.sink.put(t.seq, base, nil)
 			return nil
 		}
 		base.Asset = t.asset
@@ -246,21 +241,29 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			if t.action == report.ActionCreated {
 				base.Note = "found: created by an interrupted run"
 			}
-			r.sink.put(t.seq, r.describe(t, base), !r.opts.DryRun)
+			var done *mapping.Record
+			if !r.opts.DryRun {
+				done = t.rec
+			}
+			r.sink.put(t.seq, r.describe(t, base), done)
 			return nil
 		case r.opts.DryRun:
 			base.Action = t.action
-			r.sink.put(t.seq, r.describe(t, base), false)
+			r.sink.put(t.seq, r.describe(t, base), nil)
 			return nil
 		case gctx.Err() != nil:
 			base.Action = report.ActionSkipped
 			base.Note = "not written: the run stopped"
-			r.sink.put(t.seq, base, false)
+			r.sink.put(t.seq, base, nil)
 			return nil
 		}
 		g.Go(func() error {
 			res, fatal := r.execute(wctx, t, base)
-			r.sink.put(t.seq, r.describe(t, res), res.Action == report.ActionCreated || res.Action == report.ActionUpdated)
+			var done *mapping.Record
+			if res.Action == report.ActionCreated || res.Action == report.ActionUpdated {
+				done = t.rec
+			}
+			r.sink.put(t.seq, r.describe(t, res), done)
 			return fatal
 		})
 		return nil
@@ -283,7 +286,7 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 func (r *run) putBlocked(seq int, base report.Row) {
 	base.Action = report.ActionSkipped
 	base.Note = fmt.Sprintf("not written: %d rows are invalid (fix them, or use --skip-invalid)", r.blockedBy)
-	r.sink.put(seq, base, false)
+	r.sink.put(seq, base, nil)
 }
 
 // anyKeyInTrouble reports whether a row with one of keys could fail to match: its key finds
@@ -310,7 +313,7 @@ func (r *run) countUnmatched(ctx context.Context, input string) (int, error) {
 		if rec == nil {
 			return nil
 		}
-		if _, done := r.journalDone(row); done {
+		if _, done := r.journalDone(rec); done {
 			return nil
 		}
 		if r.plan(&task{rec: rec}) != nil {
@@ -321,16 +324,16 @@ func (r *run) countUnmatched(ctx context.Context, input string) (int, error) {
 	return n, err
 }
 
-// intended reports whether an earlier run sent the create of row without recording its outcome.
-func (r *run) intended(row int) bool {
-	return r.journal != nil && r.journal.intents[row]
+// intended reports whether an earlier run sent the create of rec without recording its outcome.
+func (r *run) intended(rec *mapping.Record) bool {
+	return r.journal != nil && r.journal.intents[rowIdentity(rec)]
 }
 
-func (r *run) journalDone(row int) (JournalEntry, bool) {
+func (r *run) journalDone(rec *mapping.Record) (JournalEntry, bool) {
 	if r.journal == nil {
 		return JournalEntry{}, false
 	}
-	e, ok := r.journal.done[row]
+	e, ok := r.journal.done[rowIdentity(rec)]
 	return e, ok
 }
 
@@ -384,7 +387,7 @@ func (r *run) plan(t *task) error {
 	if r.opts.Mode == ModeCreate {
 		// The company is this row's if an earlier run of this journal sent its create and was
 		// stopped before it heard the answer; anything else with the key is a collision.
-		if r.intended(rec.Row) {
+		if r.intended(rec) {
 			t.action = report.ActionCreated
 			return nil
 		}
@@ -493,7 +496,7 @@ func (r *run) execute(ctx context.Context, t task, res report.Row) (report.Row, 
 // the create before it is sent; when a resumed run finds that record without an outcome, the
 // lookup comes first.
 func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note string, err error) {
-	if r.intended(rec.Row) && (rec.Key == "" || r.m.Match == "") {
+	if r.intended(rec) && (rec.Key == "" || r.m.Match == "") {
 		// Not found by the key lookup of the plan: look by name.
 		if c, err := r.findCreated(ctx, rec); err != nil {
 			return 0, "", err
@@ -501,7 +504,7 @@ func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note 
 			return c.UID, "found: created by an interrupted run", nil
 		}
 	}
-	if err := r.sink.intend(rec.Row, rec.Key); err != nil {
+	if err := r.sink.intend(rec); err != nil {
 		return 0, "", err
 	}
 	for sent := 1; ; sent++ {

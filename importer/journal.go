@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
 )
 
@@ -19,18 +20,27 @@ import (
 // Lines are appended as rows finish and synced to disk in batches, so after a crash at most
 // the last batch is lost, and those rows are found again by their key before anything is
 // created (see Import).
+//
+// A journal belongs to the account, the server and the mapping it was written with, not to
+// the bytes of the input: a person fixes the invalid rows of the file and runs the same
+// command again, and the rows are recognised by their identity (rowIdentity), not by their
+// number or the file's digest.
 const (
 	journalKind      = "bangwo8-etl import journal"
 	journalSyncEvery = 50
 	journalSyncAfter = time.Second
 )
 
+// journalVersion 2 binds a journal to the account, server and mapping and recognises rows
+// by identity; version 1 bound it to the input's bytes and rows by number.
+const journalVersion = 2
+
 type journalHeader struct {
 	Kind    string `json:"journal"`
 	Version int    `json:"version"`
-	Input   string `json:"input"`
-	Size    int64  `json:"size"`
-	SHA256  string `json:"sha256"`
+	Input   string `json:"input"` // for people: the file the journal was started with
+	Account string `json:"account"`
+	Server  string `json:"server"`
 	Mapping string `json:"mapping_sha256"`
 	Mode    Mode   `json:"mode"`
 }
@@ -38,9 +48,24 @@ type journalHeader struct {
 // JournalEntry is one finished row.
 type JournalEntry struct {
 	Row    int           `json:"row"`
+	ID     string        `json:"id"` // rowIdentity
 	Key    string        `json:"key,omitempty"`
 	Action report.Action `json:"action"`
 	UID    int64         `json:"uId,omitempty"`
+}
+
+// rowIdentity is how a journal recognises a row across runs and fixes of the file: by its
+// match key, or, for a row without one, by what it writes, so that a row fixed since is
+// another row and is written.
+func rowIdentity(rec *mapping.Record) string {
+	if rec.Key != "" {
+		return "key:" + rec.Key
+	}
+	h := sha256.New()
+	for _, v := range rec.Values {
+		fmt.Fprintf(h, "%s=%q\n", v.Column.Field, v.Text)
+	}
+	return "content:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // actionCreating marks, in the journal, a create about to be sent: a row that has it but no
@@ -49,8 +74,8 @@ const actionCreating report.Action = "creating"
 
 type journal struct {
 	f        *os.File
-	done     map[int]JournalEntry // rows finished by earlier runs
-	intents  map[int]bool         // rows whose create an earlier run sent without recording the outcome
+	done     map[string]JournalEntry // rows finished by earlier runs, by rowIdentity
+	intents  map[string]bool         // rows whose create an earlier run sent without recording the outcome
 	pending  int
 	lastSync time.Time
 }
@@ -71,8 +96,8 @@ func FileDigest(path string) (int64, string, error) {
 }
 
 // openJournal opens or creates the journal at path for a run described by want. An existing
-// journal must have been written for the same input, mapping and mode. A torn last line (the
-// process was killed while writing it) is cut off.
+// journal must have been written for the same account, server, mapping and mode. A torn last
+// line (the process was killed while writing it) is cut off.
 func openJournal(path string, want journalHeader) (*journal, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) || (err == nil && len(data) == 0) {
@@ -80,7 +105,7 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		if err != nil {
 			return nil, fmt.Errorf("journal: %w", err)
 		}
-		j := &journal{f: f, done: map[int]JournalEntry{}, intents: map[int]bool{}, lastSync: time.Now()}
+		j := &journal{f: f, done: map[string]JournalEntry{}, intents: map[string]bool{}, lastSync: time.Now()}
 		if err := j.append(want); err != nil {
 			f.Close()
 			return nil, err
@@ -95,7 +120,7 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	good := bytes.LastIndexByte(data, '\n') + 1 // everything after the last newline is torn
-	j := &journal{done: map[int]JournalEntry{}, intents: map[int]bool{}, lastSync: time.Now()}
+	j := &journal{done: map[string]JournalEntry{}, intents: map[string]bool{}, lastSync: time.Now()}
 	sc := bufio.NewScanner(bytes.NewReader(data[:good]))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	line := 0
@@ -107,22 +132,22 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 				return nil, fmt.Errorf("journal %s: line 1 is not a bangwo8-etl import journal header", path)
 			}
 			if err := h.matches(want); err != nil {
-				return nil, fmt.Errorf("journal %s: %w: %v; use another journal file", path, ErrJournalMismatch, err)
+				return nil, fmt.Errorf("journal %s: %w: %v; to start afresh, use another journal file", path, ErrJournalMismatch, err)
 			}
 			continue
 		}
 		var e JournalEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Row <= 0 {
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Row <= 0 || e.ID == "" {
 			return nil, fmt.Errorf("journal %s: line %d is not a journal entry", path, line)
 		}
 		if e.Action == actionCreating {
-			j.intents[e.Row] = true
+			j.intents[e.ID] = true
 			continue
 		}
-		j.done[e.Row] = e
+		j.done[e.ID] = e
 	}
-	for row := range j.done {
-		delete(j.intents, row)
+	for id := range j.done {
+		delete(j.intents, id)
 	}
 	if line == 0 {
 		return nil, fmt.Errorf("journal %s: no header line", path)
@@ -145,10 +170,14 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 
 func (h journalHeader) matches(want journalHeader) error {
 	switch {
-	case h.Size != want.Size || h.SHA256 != want.SHA256:
-		return fmt.Errorf("it was written for another input file (%s, %d bytes)", h.Input, h.Size)
+	case h.Version != want.Version:
+		return fmt.Errorf("it was written by another version of bangwo8-etl (journal version %d, not %d)", h.Version, want.Version)
+	case h.Account != want.Account:
+		return fmt.Errorf("it was written for account %q, not %q", h.Account, want.Account)
+	case h.Server != want.Server:
+		return fmt.Errorf("it was written for the server %s, not %s", h.Server, want.Server)
 	case h.Mapping != want.Mapping:
-		return errors.New("it was written with another mapping file")
+		return errors.New("it was written with another mapping file (or the mapping file was changed since)")
 	case h.Mode != want.Mode:
 		return fmt.Errorf("it was written in mode %s, not %s", h.Mode, want.Mode)
 	}
@@ -182,8 +211,8 @@ func (j *journal) record(e JournalEntry) error {
 // intend records that the create of row is about to be sent. It is written before the
 // request, so that a run killed before the answer leaves a trace; the OS keeps it even if the
 // process dies before the next sync.
-func (j *journal) intend(row int, key string) error {
-	return j.append(JournalEntry{Row: row, Key: key, Action: actionCreating})
+func (j *journal) intend(row int, id, key string) error {
+	return j.append(JournalEntry{Row: row, ID: id, Key: key, Action: actionCreating})
 }
 
 func (j *journal) sync() error {

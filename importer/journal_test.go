@@ -10,9 +10,9 @@ import (
 // FuzzJournal opens arbitrary bytes as the journal of a run: it is refused with an error
 // naming the journal, or read; nothing panics.
 func FuzzJournal(f *testing.F) {
-	want := journalHeader{Kind: journalKind, Version: 1, Input: "in.csv", Size: 10, SHA256: "ab", Mapping: "cd", Mode: ModeCreate}
-	f.Add([]byte(`{"journal":"bangwo8-etl import journal","version":1,"input":"in.csv","size":10,"sha256":"ab","mapping_sha256":"cd","mode":"create"}` +
-		"\n" + `{"row":2,"key":"a","action":"creating"}` + "\n" + `{"row":2,"key":"a","action":"created","uId":5}` + "\n" + `{"row":3,"ac`))
+	want := journalHeader{Kind: journalKind, Version: journalVersion, Input: "in.csv", Account: "me", Server: "http://x", Mapping: "cd", Mode: ModeCreate}
+	f.Add([]byte(`{"journal":"bangwo8-etl import journal","version":2,"input":"in.csv","account":"me","server":"http://x","mapping_sha256":"cd","mode":"create"}` +
+		"\n" + `{"row":2,"id":"key:a","key":"a","action":"creating"}` + "\n" + `{"row":2,"id":"key:a","key":"a","action":"created","uId":5}` + "\n" + `{"row":3,"ac`))
 	f.Add([]byte("not json\n"))
 	f.Add([]byte("\n\n\n"))
 	dir := f.TempDir()
@@ -28,9 +28,9 @@ func FuzzJournal(f *testing.F) {
 			}
 			return
 		}
-		for row := range j.done {
-			if row <= 0 || j.intents[row] {
-				t.Errorf("row %d done and intended", row)
+		for id, e := range j.done {
+			if e.Row <= 0 || id == "" || j.intents[id] {
+				t.Errorf("row %d (%s) done and intended", e.Row, id)
 			}
 		}
 		j.close()

@@ -99,6 +99,9 @@ type Options struct {
 	// MappingDigest identifies the mapping in the journal, so that a journal is not reused
 	// with another mapping (e.g. the SHA-256 of the mapping file).
 	MappingDigest string
+	// Account and Server (the base URL) bind the journal to the account written to: a
+	// journal of another account or server is refused (ErrJournalMismatch).
+	Account, Server string
 
 	// WriteGrace is how long writes already in flight may take to finish after the context is
 	// cancelled (default 3s): they are let finish so that a create is recorded, not left

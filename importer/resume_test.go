@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"bytes"
 	"context"
 	"fmt"
@@ -133,23 +134,69 @@ func dropLastLines(t *testing.T, path string, n int) {
 	}
 }
 
-func TestJournalOfAnotherFileIsRefused(t *testing.T) {
+// TestJournalAcrossFixes: after the invalid rows of a file are fixed, the same command with
+// the same journal continues: the rows an earlier run finished are skipped (recognised by
+// their key, or by their content without one), the fixed rows are written, nothing twice.
+func TestJournalAcrossFixes(t *testing.T) {
+	for _, match := range []string{"serviceaccount", ""} {
+		t.Run("match="+match, func(t *testing.T) {
+			_, c, cnt := newSandbox(t)
+			in := tempPath(t, "in.csv")
+			rows := manyRows(4)
+			rows[2][3] = "2020-02-31" // row 3: no such day
+			writeCSV(t, in, rows, "utf8")
+			j := tempPath(t, "j.jsonl")
+			m := testMapping(t, match)
+			opts := Options{Journal: j, MappingDigest: "a", Account: "me", Server: "http://x", SkipInvalid: true}
+			sum, err := Import(context.Background(), c, in, m, opts)
+			if err != nil || sum.Created != 3 || sum.Invalid != 1 {
+				t.Fatalf("first run: %+v, %v", sum, err)
+			}
+			rows[2][3] = "2020-02-28"
+			rows = append(rows[:1], append([][]string{rows[4]}, rows[1:4]...)...) // and the rows moved
+			writeCSV(t, in, rows, "utf8")
+			sum, err = Import(context.Background(), c, in, m, opts)
+			if err != nil || sum.Created != 1 || sum.Skipped != 3 || sum.Invalid != 0 {
+				t.Fatalf("after the fix: %+v, %v", sum, err)
+			}
+			if n := cnt.posts.Load(); n != 4 {
+				t.Errorf("%d creates, want 4", n)
+			}
+		})
+	}
+}
+
+// TestJournalOfAnotherRunIsRefused: a journal written for another account, server, mapping
+// or mode says which.
+func TestJournalOfAnotherRunIsRefused(t *testing.T) {
 	_, c, _ := newSandbox(t)
 	in := tempPath(t, "in.csv")
 	writeCSV(t, in, manyRows(2), "utf8")
 	j := tempPath(t, "j.jsonl")
 	m := testMapping(t, "serviceaccount")
-	if _, err := Import(context.Background(), c, in, m, Options{Journal: j, MappingDigest: "a"}); err != nil {
+	base := Options{Journal: j, MappingDigest: "a", Account: "me", Server: "http://x"}
+	if _, err := Import(context.Background(), c, in, m, base); err != nil {
 		t.Fatal(err)
 	}
-	writeCSV(t, in, manyRows(3), "utf8")
-	_, err := Import(context.Background(), c, in, m, Options{Journal: j, MappingDigest: "a"})
-	if err == nil || !strings.Contains(err.Error(), "written for another input file") {
-		t.Errorf("another file: %v", err)
+	for _, tt := range []struct {
+		change func(*Options)
+		want   string
+	}{
+		{func(o *Options) { o.Account = "other" }, `written for account "me", not "other"`},
+		{func(o *Options) { o.Server = "http://y" }, "written for the server http://x, not http://y"},
+		{func(o *Options) { o.MappingDigest = "b" }, "another mapping"},
+		{func(o *Options) { o.Mode = ModeCreate }, "mode upsert, not create"},
+	} {
+		o := base
+		tt.change(&o)
+		_, err := Import(context.Background(), c, in, m, o)
+		if !errors.Is(err, ErrJournalMismatch) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v, want %q", err, tt.want)
+		}
 	}
-	writeCSV(t, in, manyRows(2), "utf8")
-	if _, err := Import(context.Background(), c, in, m, Options{Journal: j, MappingDigest: "b"}); err == nil || !strings.Contains(err.Error(), "another mapping") {
-		t.Errorf("another mapping: %v", err)
+	writeCSV(t, in, manyRows(3), "utf8") // another file, same run: fine
+	if sum, err := Import(context.Background(), c, in, m, base); err != nil || sum.Created != 1 || sum.Skipped != 2 {
+		t.Errorf("the same run on a longer file: %+v, %v", sum, err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
 )
 
@@ -64,23 +65,23 @@ func (s *sink) wrote() {
 }
 
 // intend journals a create about to be sent (see journal.intend).
-func (s *sink) intend(row int, key string) error {
+func (s *sink) intend(rec *mapping.Record) error {
 	if s.journal == nil || s.journal.f == nil {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.journal.intend(row, key)
+	return s.journal.intend(rec.Row, rowIdentity(rec), rec.Key)
 }
 
-// put records row number seq (0-based, in file order). journaled rows are appended to the
-// journal: those that need no write when the same command runs again.
-func (s *sink) put(seq int, r report.Row, journaled bool) {
+// put records row number seq (0-based, in file order). A row put with its record (journal)
+// is appended to the journal: a row that needs no write when the same command runs again.
+func (s *sink) put(seq int, r report.Row, journal *mapping.Record) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if journaled && s.journal != nil && s.journal.f != nil && s.journalErr == nil {
+	if journal != nil && s.journal != nil && s.journal.f != nil && s.journalErr == nil {
 		uid, _ := strconv.ParseInt(r.UID, 10, 64) // "" for none
-		s.journalErr = s.journal.record(JournalEntry{Row: r.Row, Key: r.Key, Action: r.Action, UID: uid})
+		s.journalErr = s.journal.record(JournalEntry{Row: r.Row, ID: rowIdentity(journal), Key: r.Key, Action: r.Action, UID: uid})
 		s.err = cmp.Or(s.err, s.journalErr)
 	}
 	s.sum.count(r.Action)

@@ -18,11 +18,17 @@ const (
 	Mapping        = "mapping.yaml"         // the mapping of every column of the samples
 	MappingMinimal = "mapping-minimal.yaml" // name and service account only
 	Readme         = "README.md"
+	Guide          = "说明.txt" // a short guide in Chinese and English, for `bangwo8-etl samples`
 )
+
+// Names names every sample file, mapping files first.
+func Names() []string {
+	return []string{Mapping, MappingMinimal, Companies, CompaniesCSV, Broken, Readme, Guide}
+}
 
 // FS holds the sample files at its root.
 //
-//go:embed companies.xlsx companies.csv broken.xlsx mapping.yaml mapping-minimal.yaml README.md
+//go:embed companies.xlsx companies.csv broken.xlsx mapping.yaml mapping-minimal.yaml README.md 说明.txt
 var FS embed.FS
 
 // Extract writes the named sample files into dir (created if needed) and returns their paths,

@@ -12,6 +12,7 @@ import (
 type importFlags struct {
 	api                     apiFlags
 	in, mappingPath, report string
+	sheet                   string
 	journal, mode           string
 	dryRun, skipInvalid     bool
 	verbose                 bool
@@ -50,6 +51,7 @@ report. Exit 0 all done, 1 failed or interrupted, 2 usage, 3 some rows invalid o
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "spreadsheet to import, .xlsx or .csv (required)")
 	fl.StringVar(&f.mappingPath, "mapping", "", "mapping file (required)")
+	fl.StringVar(&f.sheet, "sheet", "", "the sheet of the workbook to read (default: the mapping's sheet, else the first visible sheet whose header the mapping reads)")
 	fl.StringVar(&f.mode, "mode", "", "create, update or upsert (default: upsert with a match key, else create)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and write nothing")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "write the valid rows even when others are invalid")
@@ -64,13 +66,14 @@ report. Exit 0 all done, 1 failed or interrupted, 2 usage, 3 some rows invalid o
 }
 
 func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
-	if err := checkReportPath(f.report); err != nil {
+	if err := checkReportPath(f.report, f.in); err != nil {
 		return err
 	}
 	m, digest, err := loadMapping(f.mappingPath)
 	if err != nil {
 		return err
 	}
+	useSheet(m, f.sheet)
 	if f.assets != "" && m.Extension == nil {
 		return usageErrorf("--assets needs an extension block in the mapping %s (see bangwo8-etl extension --help)", f.mappingPath)
 	}
@@ -96,6 +99,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	opts := importer.Options{
 		Mode: mode, DryRun: f.dryRun, SkipInvalid: f.skipInvalid, Concurrency: f.api.concurrency,
 		Report: f.report, Lang: l, Journal: f.journal, MappingDigest: digest,
+		Account: f.api.account, Server: f.api.baseURL,
 		Logger: log, Progress: update, Problems: a.streams.Err, MaxProblems: f.maxProblems,
 		Assets: f.assets, Retries: f.api.retries,
 	}

@@ -3,12 +3,15 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/samples"
 	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
 
@@ -16,6 +19,9 @@ import (
 // message naming every problem with its line and column.
 func loadMapping(path string) (*mapping.Mapping, string, error) {
 	m, err := mapping.Load(path)
+	if errors.Is(err, fs.ErrNotExist) && isSample(path) {
+		return nil, "", usageErrorf("%w; %s is a built-in sample: `bangwo8-etl samples --out DIR` writes it (and the others) into DIR", err, filepath.Base(path))
+	}
 	if err != nil {
 		return nil, "", usageErrorf("%w", err)
 	}
@@ -26,16 +32,48 @@ func loadMapping(path string) (*mapping.Mapping, string, error) {
 	return m, digest, nil
 }
 
-// checkReportPath refuses a report file whose ending names no format, before any work.
-func checkReportPath(path string) error {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv", ".xlsx":
-		return nil
+// isSample reports whether path names one of the samples built into the binary.
+func isSample(path string) bool {
+	_, err := fs.Stat(samples.FS, filepath.Base(path))
+	return err == nil && filepath.Base(path) != samples.Readme
+}
+
+// useSheet makes --sheet, when given, the sheet the mapping reads.
+func useSheet(m *mapping.Mapping, sheet string) {
+	if sheet != "" {
+		m.Sheet, m.SheetAsked = sheet, true
 	}
+}
+
+// checkReportPath refuses, before any work, a report file whose ending names no format, and
+// a report that would overwrite the input it reports on (a person who imports the report of
+// a validation and names it again as the report).
+func checkReportPath(path, input string) error {
 	if path == "" {
 		return nil
 	}
-	return usageErrorf("--report %s: want a .csv or .xlsx file", path)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".xlsx":
+	default:
+		return usageErrorf("--report %s: want a .csv or .xlsx file", path)
+	}
+	if sameFile(path, input) {
+		return usageErrorf("--report %s is the input file: the report would overwrite it; name another file", path)
+	}
+	return nil
+}
+
+// sameFile reports whether a and b name the same file: the same path once cleaned, or the
+// same file on disk (a link, another spelling of the directory).
+func sameFile(a, b string) bool {
+	if absA, err := filepath.Abs(a); err == nil {
+		if absB, err := filepath.Abs(b); err == nil && absA == absB {
+			return true
+		}
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // importExit maps an importer error to an exit code: a file that cannot be found or opened,

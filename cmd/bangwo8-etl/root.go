@@ -183,6 +183,7 @@ func subcommands(a *app) []*cobra.Command {
 		newValidateCmd(a), newImportCmd(a),
 		newDemoCmd(a), newTemplateCmd(a),
 		newExtensionCmd(a),
+		newSamplesCmd(a),
 		// new commands are added here
 	}
 }

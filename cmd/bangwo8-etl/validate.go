@@ -8,6 +8,7 @@ import (
 
 type validateFlags struct {
 	in, mappingPath, report string
+	sheet                   string
 	maxProblems             int
 }
 
@@ -27,13 +28,14 @@ invalid.`,
   bangwo8-etl validate --in 公司.csv --mapping samples/mapping.yaml --report 错误报告.xlsx`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkReportPath(f.report); err != nil {
+			if err := checkReportPath(f.report, f.in); err != nil {
 				return err
 			}
 			m, _, err := loadMapping(f.mappingPath)
 			if err != nil {
 				return err
 			}
+			useSheet(m, f.sheet)
 			l, err := a.language()
 			if err != nil {
 				return err
@@ -55,6 +57,7 @@ invalid.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "spreadsheet to check, .xlsx or .csv (required)")
 	fl.StringVar(&f.mappingPath, "mapping", "", "mapping file (required)")
+	fl.StringVar(&f.sheet, "sheet", "", "the sheet of the workbook to read (default: the mapping's sheet, else the first visible sheet whose header the mapping reads)")
 	fl.StringVar(&f.report, "report", "", "write every row's outcome to this .csv or .xlsx file (default: none)")
 	fl.IntVar(&f.maxProblems, "max-problems", 100, "print at most this many problems (the report has all)")
 	_ = cmd.MarkFlagRequired("in")
