@@ -33,10 +33,20 @@ type Summary struct {
 	// UnmappedKeys counts, per custom field key the mapping has no column for, the companies
 	// written that carry it: those values are not in the file.
 	UnmappedKeys map[string]int
+	// Refused counts, per column of the mapping and rule, the cells written that the
+	// mapping's own import rules refuse (mapping.Column.ImportRule): an import of the file
+	// would find those rows invalid.
+	Refused map[RefusedCells]int
 	// CustomKeys are the custom field keys that got a column (default columns only).
 	CustomKeys []string
 	// NewestUpdate is the newest updateDT of the incremental state after the run.
 	NewestUpdate string
+}
+
+// RefusedCells names a column of the mapping and a rule its exported cells break.
+type RefusedCells struct {
+	Header string
+	Rule   mapping.Rule
 }
 
 // Run exports the companies o selects from api into o.Out. The file appears only when it is
@@ -203,6 +213,14 @@ func (e *export) direct(ctx context.Context, f *os.File) (err error) {
 			}
 		}
 		cells = m.AppendRow(cells[:0], c)
+		for i, col := range m.Columns {
+			if rule := col.ImportRule(cells[i]); rule != "" {
+				if e.sum.Refused == nil {
+					e.sum.Refused = map[RefusedCells]int{}
+				}
+				e.sum.Refused[RefusedCells{Header: col.Header, Rule: rule}]++
+			}
+		}
 		return out.row(cells)
 	})
 	if err != nil {

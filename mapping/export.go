@@ -135,3 +135,19 @@ func plainNumber(s string) bool {
 	digits := strings.TrimLeft(strings.ReplaceAll(t, ".", ""), "0")
 	return len(digits) <= 15
 }
+
+// ImportRule is the rule an import of the exported cell c would break in column col, as a
+// validation of the exported file would find it; "" when the cell reads back. Read-only and
+// uId columns are never imported and break nothing. An export calls it to warn that the
+// account holds values the mapping's own rules refuse (a choice not in its list, a datetime
+// in a date column), before a person finds out by importing the file back.
+func (col *Column) ImportRule(c Cell) Rule {
+	if col.ReadOnly || col.Is(field.UID) {
+		return ""
+	}
+	b := Binding{opts: ReadOptions{DateSystem: Date1900}}
+	if _, err := b.value(col, UnescapeFormula(c.Text)); err != nil {
+		return err.rule
+	}
+	return ""
+}

@@ -16,6 +16,14 @@ import (
 // one to five levels, multi-choice lists, a name-style key). createDT spreads over 2015–2024 and
 // mostly grows with uId, as on a real account; about 4% are soft-deleted. All are written in
 // one transaction.
+//
+// The seeded account is the one the sample mapping (samples/mapping.yaml) describes, so that
+// an export of it with that mapping validates and imports back as it is: the custom fields
+// have the keys and shapes the mapping gives them (field_2 a dropdown of 普通/重要/战略,
+// field_3 the 是否签约 checkbox, expect_time a date, products a multi-choice list), and every
+// company has a service account, the mapping's required match key. The mapping is the
+// fixed point, as the sample sheets, the template and the demo are made from it; the seeder
+// is free to follow.
 func (s *Store) Seed(ctx context.Context, n int, seed int64) error {
 	if n < 0 {
 		return fmt.Errorf("seed: n must not be negative, not %d", n)
@@ -79,8 +87,9 @@ var (
 	buildings  = []string{"汉威国际广场", "科技大厦", "创业园", "金融中心", "软件园"}
 	tags       = []string{"VIP", "重点客户", "渠道", "代理商", "续费", "试用", "大客户", "政府"}
 	notes      = []string{"", "", "老客户，续费稳定", "需要定期回访", "合同已盖章", "年底续签", "关注发票问题"}
-	levels     = []string{"普通客户", "银牌客户", "金牌客户", "钻石客户"}
+	levels     = []string{"普通", "重要", "战略"} // the sample mapping's 客户级别 choices
 	channels   = []string{"电话", "微信", "邮件", "QQ", "现场"}
+	products   = []string{"呼叫中心", "工单", "在线客服", "知识库"}
 	optionIDs  = []string{"4672422", "4672423", "4672424", "4672425"}
 	agentGroup = []string{"344124", "344214", "344217", "344301"}
 	letters    = "abcdefghijklmnopqrstuvwxyz"
@@ -135,8 +144,8 @@ func (g *seeder) company(i int) record {
 		rec.ServiceStartTime = start.Format(dateLayout)
 		rec.ServiceEndTime = start.AddDate(1+r.IntN(3), 0, -1).Format(dateLayout)
 	}
+	rec.ServiceAccount = "bw" + strconv.Itoa(100000+i)
 	if r.IntN(100) < 90 {
-		rec.ServiceAccount = "bw" + strconv.Itoa(100000+i)
 		rec.ServicePassword = g.word(8)
 	}
 	if r.IntN(100) < 20 {
@@ -217,18 +226,24 @@ func (g *seeder) customFields(reg region, city string, created time.Time) []cust
 	if r.IntN(3) == 0 {
 		checkbox = "是"
 	}
+	signed := "否"
+	if r.IntN(2) == 0 {
+		signed = "是"
+	}
 	expect := ""
 	if r.IntN(2) == 0 {
-		expect = created.AddDate(0, 1+r.IntN(6), 0).Format("2006-01-02 15:04:05")
+		expect = created.AddDate(0, 1+r.IntN(6), 0).Format(dateLayout)
 	}
 	return []customField{
 		{Key: "deptid", Value: text(deptid)},
 		{Key: "field_1", Value: list(cascade[:1+r.IntN(5)])},
 		{Key: "field_2", Value: text(pick(r, levels))},
-		{Key: "field_3", Value: text(fmt.Sprintf("HT%d-%05d", created.Year(), r.IntN(100000)))},
+		{Key: "field_3", Value: text(signed)},
+		{Key: "contract_no", Value: text(fmt.Sprintf("HT%d-%05d", created.Year(), r.IntN(100000)))},
 		{Key: "fxk", Value: text(checkbox)},
 		{Key: "gjfx", Value: text(strings.Join(subset(r, optionIDs, 0.4), ","))},
 		{Key: "field_5", Value: list(subset(r, channels, 0.3))},
+		{Key: "products", Value: list(subset(r, products, 0.3))},
 		{Key: "expect_time", Value: text(expect)},
 	}
 }

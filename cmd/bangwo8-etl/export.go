@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -125,6 +126,13 @@ func reportExport(log *slog.Logger, sum *exporter.Summary, extra ...any) {
 	}
 	for _, key := range slices.Sorted(maps.Keys(sum.UnmappedKeys)) {
 		log.Warn("custom field not in the mapping: its values are not in the file", "key", key, "companies", sum.UnmappedKeys[key])
+	}
+	refused := slices.SortedFunc(maps.Keys(sum.Refused), func(a, b exporter.RefusedCells) int {
+		return cmp.Or(cmp.Compare(a.Header, b.Header), cmp.Compare(a.Rule, b.Rule))
+	})
+	for _, r := range refused {
+		log.Warn("values the mapping's own rules refuse: an import of this file would find these rows invalid",
+			"column", r.Header, "rule", string(r.Rule), "companies", sum.Refused[r])
 	}
 	attrs := []any{
 		"companies", sum.Companies,
