@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
@@ -108,7 +109,7 @@ func TestBackfillFillsLeavesAndRefuses(t *testing.T) {
 	if sum.Invalid != 1 || sum.Updated != 0 || sum.Writes != 0 {
 		t.Fatalf("summary %+v\n%s", sum, problems.String())
 	}
-	if !strings.Contains(problems.String(), "row 4: the extension's filter keeps 2 assets (_id 3, 4)") || !strings.Contains(problems.String(), "[asset]") {
+	if !strings.Contains(problems.String(), "第 4 行：the extension's filter keeps 2 assets (_id 3, 4)") || !strings.Contains(problems.String(), "[asset]") {
 		t.Fatalf("problems:\n%s", problems.String())
 	}
 	rep := readAssetReport(t, report)
@@ -208,10 +209,15 @@ func readAssetReport(t *testing.T, path string) map[int]map[string]string {
 		t.Fatal(err)
 	}
 	out := map[int]map[string]string{}
+	// The columns by their English names, whatever the report's language.
+	header := lang.English.CSVReportHeader()
 	for i, rec := range recs[1:] {
 		row := map[string]string{}
-		for j, h := range recs[0] {
+		for j, h := range header {
 			row[h] = rec[j]
+		}
+		if a, ok := lang.ActionOf(row["action"]); ok {
+			row["action"] = a
 		}
 		out[i+2] = row
 	}

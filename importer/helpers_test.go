@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
@@ -197,7 +198,11 @@ func readReport(t testing.TB, path string) []report.Row {
 	for _, r := range recs[1:] {
 		var row int
 		fmt.Sscan(r[0], &row)
-		out = append(out, report.Row{Row: row, Action: report.Action(r[1]), UID: r[2], Key: r[3], Changed: r[4], Rule: r[5], Error: r[6], Note: r[7]})
+		action, ok := lang.ActionOf(r[1])
+		if !ok {
+			t.Fatalf("report %s: status %q", path, r[1])
+		}
+		out = append(out, report.Row{Row: row, Action: report.Action(action), UID: r[2], Key: r[3], Changed: r[4], Rule: r[5], Error: r[6], Note: r[7]})
 	}
 	return out
 }

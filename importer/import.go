@@ -70,7 +70,7 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	}
 
 	// Pass 1: check every row, collect the keys to look up.
-	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems}
+	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems, m: m, l: opts.Lang, report: opts.Report}
 	keys := map[string]struct{}{}
 	uids := map[int64]struct{}{} // of rows whose uId wins over their key
 	valid := 0
@@ -206,8 +206,8 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 		}
 		base := report.Row{Row: row, Key: rec.Key, UID: uidText(rec.UID), Cells: cells}
 		if e, done := r.journalDone(rec); done {
-			base.Action, base.UID = report.ActionSkipped, uidText(e.UID)
-			base.Note = fmt.Sprintf("%s by an earlier run (journal)", e.Action)
+			base.Action, base.UID = report.ActionDone, uidText(e.UID)
+			base.Note = r.opts.Lang.NoteDoneEarlier(string(e.Action))
 			r.sink.put(t.seq, base, nil)
 			return nil
 		}
@@ -220,7 +220,7 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			if t.target != nil {
 				base.UID = uidText(t.target.UID)
 			}
-			r.pp.print([]mapping.Problem{{Row: row, Rule: ruleOf(err), Message: err.Error()}})
+			r.pp.print([]mapping.Problem{{Row: row, Column: -1, Rule: ruleOf(err), Message: err.Error()}})
 			r.sink.put(t.seq, base, nil)
 			return nil
 		}
@@ -239,7 +239,7 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 		case t.action == report.ActionUnchanged || t.action == report.ActionCreated: // nothing to send
 			base.Action = t.action
 			if t.action == report.ActionCreated {
-				base.Note = "found: created by an interrupted run"
+				base.Note = r.opts.Lang.NoteFoundCreated()
 			}
 			var done *mapping.Record
 			if !r.opts.DryRun {
@@ -253,7 +253,7 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			return nil
 		case gctx.Err() != nil:
 			base.Action = report.ActionSkipped
-			base.Note = "not written: the run stopped"
+			base.Note = r.opts.Lang.NoteRunStopped()
 			r.sink.put(t.seq, base, nil)
 			return nil
 		}
@@ -285,7 +285,7 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 
 func (r *run) putBlocked(seq int, base report.Row) {
 	base.Action = report.ActionSkipped
-	base.Note = fmt.Sprintf("not written: %d rows are invalid (fix them, or use --skip-invalid)", r.blockedBy)
+	base.Note = r.opts.Lang.NoteBlocked(r.blockedBy)
 	r.sink.put(seq, base, nil)
 }
 
@@ -501,7 +501,7 @@ func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note 
 		if c, err := r.findCreated(ctx, rec); err != nil {
 			return 0, "", err
 		} else if c != nil {
-			return c.UID, "found: created by an interrupted run", nil
+			return c.UID, r.opts.Lang.NoteFoundCreated(), nil
 		}
 	}
 	if err := r.sink.intend(rec); err != nil {
@@ -521,7 +521,7 @@ func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note 
 		case ferr != nil:
 			return 0, "", fmt.Errorf("%w; looking for it afterwards: %v", err, ferr)
 		case found != nil:
-			return found.UID, "found after a lost answer", nil
+			return found.UID, r.opts.Lang.NoteFoundAfterLostAnswer(), nil
 		case sent > r.opts.Retries:
 			lostAnswers := fmt.Sprintf("the answers of %d creates were", sent)
 			if sent == 1 {

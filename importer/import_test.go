@@ -139,7 +139,7 @@ func TestImportInvalidRowsWriteNothingUnlessSkipInvalid(t *testing.T) {
 			if sum.Invalid != 2 {
 				t.Errorf("invalid = %d, want 2", sum.Invalid)
 			}
-			if !strings.Contains(problems.String(), `row 4, column D (服务开始时间): "2017-02-31"`) || !strings.Contains(problems.String(), "[date]") {
+			if !strings.Contains(problems.String(), "第 4 行 D 列（服务开始时间）：「2017-02-31」不是有效的日期") || !strings.Contains(problems.String(), "[date]") {
 				t.Errorf("problems do not name the cell and rule:\n%s", problems.String())
 			}
 			wantWrites := map[bool]int64{false: 0, true: 2}[skip]

@@ -184,7 +184,7 @@ func (s *Summary) count(a report.Action) {
 		s.Unchanged++
 	case report.ActionFailed:
 		s.Failed++
-	case report.ActionSkipped:
+	case report.ActionSkipped, report.ActionDone:
 		s.Skipped++
 	case report.ActionValid:
 		s.Valid++

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
@@ -98,7 +99,7 @@ func TestImportCancelledThenResumedCreatesNoDuplicates(t *testing.T) {
 			}
 			found := 0
 			for _, r := range readReport(t, rep) {
-				if r.Action == report.ActionCreated && strings.Contains(r.Note, "interrupted run") {
+				if r.Action == report.ActionCreated && r.Note == lang.Chinese.NoteFoundCreated() {
 					found++
 				}
 			}

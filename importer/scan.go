@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
 )
@@ -62,7 +63,7 @@ func scanCells(ctx context.Context, input string, m *mapping.Mapping, warn func(
 }
 
 // problemPrinter writes problems as lines that name the file, sheet, row, column, value and
-// rule, up to a limit.
+// rule, up to a limit, in the person's language (lang.ProblemLine).
 type problemPrinter struct {
 	w       io.Writer
 	file    string
@@ -70,6 +71,9 @@ type problemPrinter struct {
 	max     int
 	printed int
 	more    int
+	m       *mapping.Mapping
+	l       lang.Lang
+	report  string // the report the rest of the problems are in; "" for none
 }
 
 func (p *problemPrinter) print(problems []mapping.Problem) {
@@ -85,11 +89,7 @@ func (p *problemPrinter) print(problems []mapping.Problem) {
 			continue
 		}
 		p.printed++
-		where := p.file
-		if p.sheet != "" {
-			where += fmt.Sprintf(" [%s]", p.sheet)
-		}
-		fmt.Fprintf(p.w, "%s: %v [%s]\n", where, pr, pr.Rule)
+		fmt.Fprintln(p.w, p.l.ProblemLine(p.file, p.sheet, pr, p.m.ColumnByHeader(pr.Header)))
 	}
 }
 
@@ -120,8 +120,14 @@ func (p *problemPrinter) warnVia(warn func([]mapping.Problem, string)) func([]ma
 }
 
 func (p *problemPrinter) finish() {
-	if p.w != nil && p.more > 0 {
-		fmt.Fprintf(p.w, "... and %d more problems: see the report\n", p.more)
+	if p.w == nil || p.more == 0 {
+		return
+	}
+	if p.report != "" {
+		fmt.Fprintf(p.w, p.l.Pick("……还有 %d 个问题，见报告 %s\n", "... and %d more problems: see the report %s\n"), p.more, p.report)
+	} else {
+		fmt.Fprintf(p.w, p.l.Pick("……还有 %d 个问题（加 --report 文件.xlsx 可以看到全部，或用 --max-problems 多显示一些）\n",
+			"... and %d more problems (--report FILE.xlsx shows them all, --max-problems prints more)\n"), p.more)
 	}
 }
 
@@ -173,7 +179,7 @@ func validateWith(ctx context.Context, input string, m *mapping.Mapping, opts Va
 	if err != nil {
 		return sum, err
 	}
-	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems}
+	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems, m: m, l: opts.Lang, report: opts.Report}
 	sheetName, err := scanCells(ctx, input, m, pp.warnVia(warner(opts.Logger, input)), func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
 		sum.Rows++
 		r := report.Row{Row: row, Action: report.ActionValid, Cells: cells, Problems: problems}

@@ -113,7 +113,7 @@ func fullDisks() map[string]func(t *testing.T) fullDisk {
 		},
 		"writer failing after 64 KiB": func(t *testing.T) fullDisk {
 			return fullDisk{report: "/full/报告.csv", open: func(path, _ string, _ *mapping.Mapping, _ lang.Lang) (report.Writer, error) {
-				return report.NewCSVWriter(path, &failAfter{n: 64 << 10})
+				return report.NewCSVWriter(path, &failAfter{n: 64 << 10}, lang.Chinese)
 			}}
 		},
 	}

@@ -36,3 +36,22 @@ func TestFromEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestPatternWords(t *testing.T) {
+	for _, tt := range []struct {
+		pattern, zh, en string
+	}{
+		{`^(?:[A-Za-z0-9_.@-]+)$`, "字母、数字和 _ . @ -", "letters, digits and _ . @ -"},
+		{`^(?:[0-9]+)$`, "数字", "digits"},
+		{`^(?:[a-z0-9-]+)$`, "小写字母、数字和 -", "small letters, digits and -"},
+		{`^(?:[A-Z]{2}\d+)$`, "", ""},
+		{`^(?:[一-龥]+)$`, "", ""},
+		{`^(?:[a-f-z]+)$`, "", ""},
+	} {
+		zh, ok := Chinese.PatternWords(tt.pattern)
+		en, _ := English.PatternWords(tt.pattern)
+		if zh != tt.zh || en != tt.en || ok != (tt.zh != "") {
+			t.Errorf("%s: %q, %q (%v); want %q, %q", tt.pattern, zh, en, ok, tt.zh, tt.en)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
@@ -79,7 +80,11 @@ func (l Lang) ColumnNote(c *mapping.Column) string {
 		lines = append(lines, fmt.Sprintf(l.Pick("最多 %d 个字", "At most %d characters"), c.MaxLength))
 	}
 	if c.Pattern != nil {
-		lines = append(lines, l.Pick("格式：", "Format: ")+patternText(c.Pattern.String()))
+		if words, ok := l.PatternWords(c.Pattern.String()); ok {
+			lines = append(lines, l.Pick("只能包含", "Only ")+words+l.Pick("", " allowed"))
+		} else {
+			lines = append(lines, l.Pick("格式：", "Format: ")+patternText(c.Pattern.String()))
+		}
 	}
 	if c.HasDefault {
 		lines = append(lines, l.Pick("留空时默认：", "Empty means: ")+c.Default)
@@ -139,6 +144,9 @@ func joinShort(values []string, max int) string {
 	return fmt.Sprintf("%s … (+%d)", strings.Join(values[:max], "、"), len(values)-max)
 }
 
+// alsoInRowRE finds the earlier row in the importer's duplicate-key message.
+var alsoInRowRE = regexp.MustCompile(`is also in row (\d+)`)
+
 // Explain says, for a report comment, what is wrong with a cell and what would be right. c is
 // the problem's column (nil when unknown).
 func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
@@ -158,7 +166,14 @@ func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
 	switch p.Rule {
 	case mapping.RuleRequired:
 		return l.Pick("必填，不能为空。", "Required: the cell must not be empty.")
-	case mapping.RuleInt, mapping.RuleDecimal, mapping.RuleDate, mapping.RuleDateTime, mapping.RuleCascade,
+	case mapping.RuleDate, mapping.RuleDateTime:
+		if p.Message == mapping.ErrBareNumber.Error() {
+			return fmt.Sprintf(l.Pick("「%s」是一个数字，不是日期：请写成 2024-03-05（或把单元格设成日期格式）。",
+				"%q is a bare number, not a date: write it as 2024-03-05 (or give the cell a date format)."), v)
+		}
+		t := mapping.Type(p.Rule)
+		return fmt.Sprintf(l.Pick("「%s」不是有效的%s。正确的写法：%s。", "%q is not a valid %s. Write it like this: %s."), v, l.TypeName(t), how(t))
+	case mapping.RuleInt, mapping.RuleDecimal, mapping.RuleCascade,
 		mapping.RuleURL, mapping.RuleEmail, mapping.RuleCheckbox:
 		t := mapping.Type(p.Rule)
 		return fmt.Sprintf(l.Pick("「%s」不是有效的%s。正确的写法：%s。", "%q is not a valid %s. Write it like this: %s."), v, l.TypeName(t), how(t))
@@ -170,34 +185,61 @@ func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
 		}
 	case mapping.RulePattern:
 		if c != nil && c.Pattern != nil {
+			if words, ok := l.PatternWords(c.Pattern.String()); ok {
+				return fmt.Sprintf(l.Pick("「%s」格式不对：只能包含%s（不能有空格或中文）。", "%q has the wrong form: only %s are allowed (no spaces)."), v, words)
+			}
 			return fmt.Sprintf(l.Pick("「%s」格式不对，应符合 %s（例如不能有空格或中文）。", "%q has the wrong form: it must match %s (no spaces, for example)."), v, patternText(c.Pattern.String()))
 		}
 	case "duplicate_key":
+		if m := alsoInRowRE.FindStringSubmatch(p.Message); m != nil {
+			return fmt.Sprintf(l.Pick("「%s」与第 %s 行重复：一家公司只能由一行写入。请删掉或改掉其中一行。",
+				"%q repeats row %s: one company can be written by one row only. Remove or change one of them."), v, m[1])
+		}
 		return fmt.Sprintf(l.Pick("「%s」与上面某一行重复：一家公司只能由一行写入。请删掉或改掉其中一行。",
 			"%q repeats an earlier row: one company can be written by one row only. Remove or change one of them."), v)
+	case "cell_length":
+		return l.Pick("单元格太长：一个单元格最多 32767 个字（", "") + p.Message + l.Pick("）。", "")
+	case "control_character":
+		return l.Pick("含有看不见的控制字符，请删掉（", "") + p.Message + l.Pick("）。", "")
+	case "extra_cell":
+		return l.Pick("这一行比表头多出一格：值里可能有没加引号的逗号（", "") + p.Message + l.Pick("）。", "")
 	case "match":
 		return l.Pick("按这一行的关键列找不到对应的公司，或者找到了多家。详情：", "The row's key finds no company, or several. Details: ") + p.Message
 	}
 	return p.Message
 }
 
+// statusWords are the words of report.Action values, Chinese and English.
+var statusWords = map[string][2]string{
+	"valid":     {"正确", "valid"},
+	"invalid":   {"有错误", "invalid"},
+	"created":   {"已新建", "created"},
+	"updated":   {"已更新", "updated"},
+	"unchanged": {"无变化", "unchanged"},
+	"failed":    {"失败", "failed"},
+	"skipped":   {"未写入", "skipped"},
+	"done":      {"此前已完成", "done earlier"},
+	"create":    {"将新建", "to create"},
+	"update":    {"将更新", "to update"},
+}
+
 // Status is the word a report shows for what happened to a row (report.Action values).
 func (l Lang) Status(action string) string {
-	words := map[string][2]string{
-		"valid":     {"正确", "valid"},
-		"invalid":   {"有错误", "invalid"},
-		"created":   {"已新建", "created"},
-		"updated":   {"已更新", "updated"},
-		"unchanged": {"无变化", "unchanged"},
-		"failed":    {"失败", "failed"},
-		"skipped":   {"未写入", "skipped"},
-		"create":    {"将新建", "to create"},
-		"update":    {"将更新", "to update"},
-	}
-	if w, ok := words[action]; ok {
+	if w, ok := statusWords[action]; ok {
 		return l.Pick(w[0], w[1])
 	}
 	return action
+}
+
+// ActionOf reads a status word of either language back as its report.Action value, for a
+// program that reads a report.
+func ActionOf(word string) (string, bool) {
+	for action, w := range statusWords {
+		if word == w[0] || word == w[1] || word == action {
+			return action, true
+		}
+	}
+	return "", false
 }
 
 // Report column headers: the columns a report workbook adds after the input's. They must not

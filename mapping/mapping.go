@@ -90,6 +90,12 @@ func (m *Mapping) Headers() []string {
 	return out
 }
 
+// ColumnByHeader returns the column whose header is header, as Bind compares headers; nil
+// for none.
+func (m *Mapping) ColumnByHeader(header string) *Column {
+	return m.byHeader[normalizeHeader(header)]
+}
+
 // Column returns the column that maps field (a JSON key or "custom.<key>").
 func (m *Mapping) Column(field string) (*Column, bool) {
 	c, ok := m.byField[field]

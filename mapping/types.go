@@ -192,6 +192,11 @@ func (c *Column) convertType(s string, sys DateSystem) (value, *cellError) {
 		}
 		return value{}, fail(RuleCheckbox, "not 是 or 否 (also accepted: 1/0, true/false, Y/N, √/×)")
 	}
+	if c.Pattern != nil {
+		// A pattern restricts a text to ASCII forms in practice (an account, a code): the
+		// full-width forms an input method types (ｓｚ＿ａｂｃ) are those same characters.
+		s = foldWidth(s)
+	}
 	return value{text: s}, nil // text
 }
 

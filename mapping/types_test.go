@@ -162,3 +162,20 @@ func TestColumnLetter(t *testing.T) {
 		}
 	}
 }
+
+// TestPatternColumnFoldsWidth: an account typed with a Chinese input method in full-width
+// forms is the ASCII account, as full-width digits are.
+func TestPatternColumnFoldsWidth(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("version: 1\ncolumns:\n  - {header: 服务账号, field: serviceaccount, pattern: '[A-Za-z0-9_.@-]+'}\n  - {header: 公司名称, field: companyName}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := m.Bind([]string{"服务账号", "公司名称"}, ReadOptions{})
+	rec, problems := b.Record(2, []string{"ｓｚ＿ａｂｃ１２３", "北京（中关村）科技"})
+	if rec == nil {
+		t.Fatal(problems)
+	}
+	if rec.Values[0].Text != "sz_abc123" || rec.Values[1].Text != "北京（中关村）科技" {
+		t.Errorf("values %q, %q: want the account folded, the name as typed", rec.Values[0].Text, rec.Values[1].Text)
+	}
+}

@@ -6,32 +6,31 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
-
-// csvHeader names the columns of a CSV report.
-var csvHeader = []string{"row", "action", string(field.UID), "key", "changed", "rule", "error", "note", "asset", "plan"}
 
 // bomUTF8 starts a CSV report so that Excel reads its Chinese text as UTF-8.
 var bomUTF8 = []byte{0xEF, 0xBB, 0xBF}
 
 // CSV is a report of one line per row, written through encoding/csv as the rows come.
 type CSV struct {
+	l    lang.Lang
 	name string
 	file *atomicfile.File // nil when written to a caller's writer
 	w    *csv.Writer
 	rec  []string
 }
 
-// NewCSV starts a CSV report that becomes path on Close.
-func NewCSV(path string) (*CSV, error) {
+// NewCSV starts a CSV report that becomes path on Close. Its header and status words are in
+// l (lang.ActionOf reads them back); the rules stay the mapping's words.
+func NewCSV(path string, l lang.Lang) (*CSV, error) {
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	r, err := NewCSVWriter(path, f)
+	r, err := NewCSVWriter(path, f, l)
 	if err != nil {
 		f.Abort()
 		return nil, err
@@ -42,12 +41,13 @@ func NewCSV(path string) (*CSV, error) {
 
 // NewCSVWriter starts a CSV report written to w, named name in errors; Close flushes it, and
 // neither Close nor Abort closes w.
-func NewCSVWriter(name string, w io.Writer) (*CSV, error) {
-	r := &CSV{name: name, w: csv.NewWriter(w), rec: make([]string, len(csvHeader))}
+func NewCSVWriter(name string, w io.Writer, l lang.Lang) (*CSV, error) {
+	header := l.CSVReportHeader()
+	r := &CSV{l: l, name: name, w: csv.NewWriter(w), rec: make([]string, len(header))}
 	if _, err := w.Write(bomUTF8); err != nil {
 		return nil, r.fail(err)
 	}
-	if err := r.w.Write(csvHeader); err != nil {
+	if err := r.w.Write(header); err != nil {
 		return nil, r.fail(err)
 	}
 	return r, nil
@@ -59,7 +59,7 @@ func NewCSVWriter(name string, w io.Writer) (*CSV, error) {
 func (r *CSV) Write(row Row) error {
 	rec := r.rec
 	rec[0] = strconv.Itoa(row.Row)
-	rec[1] = string(row.Action)
+	rec[1] = r.l.Status(string(row.Action))
 	rec[2] = row.UID
 	rec[3] = mapping.EscapeFormula(row.Key)
 	rec[4] = row.Changed

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 )
 
 // errDiskFull is what failAfter's writes return once its room is used up.
@@ -31,7 +33,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 
 func TestCSVReportLines(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "报告.csv")
-	r, err := NewCSV(path)
+	r, err := NewCSV(path, lang.English)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func TestCSVReportLines(t *testing.T) {
 
 func TestCSVReportWithoutRowsHasItsHeader(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.csv")
-	r, err := Create(path, Options{})
+	r, err := Create(path, Options{Lang: lang.English})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func TestCSVReportWithoutRowsHasItsHeader(t *testing.T) {
 // naming the report, within the first rows past the disk's room.
 func TestCSVReportOnAFullDisk(t *testing.T) {
 	disk := &failAfter{n: 64 << 10}
-	r, err := NewCSVWriter("/mnt/full/报告.csv", disk)
+	r, err := NewCSVWriter("/mnt/full/报告.csv", disk, lang.English)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +137,7 @@ func TestCSVReportOnAFullDisk(t *testing.T) {
 
 func TestCSVReportAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	r, err := NewCSV(filepath.Join(dir, "r.csv"))
+	r, err := NewCSV(filepath.Join(dir, "r.csv"), lang.English)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,5 +159,31 @@ func TestCreateByEnding(t *testing.T) {
 	}
 	if !ShowsCells("a/B.XLSX") || ShowsCells("b.csv") {
 		t.Error("ShowsCells: only a workbook shows the input's cells")
+	}
+}
+
+// TestCSVReportInChinese: the default report speaks Chinese: its header, its status words.
+func TestCSVReportInChinese(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "报告.csv")
+	r, err := NewCSV(path, lang.Chinese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write(Row{Row: 2, Action: ActionDone, Note: lang.Chinese.NoteDoneEarlier("created")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs[0][0] != "行号" || recs[0][1] != "处理结果" || recs[1][1] != "此前已完成" || !strings.Contains(recs[1][7], "上次运行已完成（已新建）") {
+		t.Errorf("report %q", recs)
+	}
+	if a, ok := lang.ActionOf(recs[1][1]); !ok || Action(a) != ActionDone {
+		t.Errorf("status %q reads back as %q", recs[1][1], a)
 	}
 }

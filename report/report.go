@@ -37,7 +37,7 @@ type Options struct {
 func Create(path string, o Options) (Writer, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		return NewCSV(path)
+		return NewCSV(path, o.Lang)
 	case ".xlsx":
 		return NewXLSX(path, o)
 	case "":

@@ -12,7 +12,8 @@ const (
 	ActionUpdated   Action = "updated"
 	ActionUnchanged Action = "unchanged" // the company already has the row's values: no write
 	ActionFailed    Action = "failed"    // the write was refused or could not be sent
-	ActionSkipped   Action = "skipped"   // not written: other rows are invalid, the run stopped, or an earlier run did it
+	ActionSkipped   Action = "skipped"   // not written: other rows are invalid, or the run stopped
+	ActionDone      Action = "done"      // not written again: an earlier run of the same journal wrote it
 
 	// Planned actions of a dry run.
 	ActionCreate Action = "create"

@@ -263,8 +263,6 @@ func (r *XLSX) explainRow(row Row, explained []string) string {
 		return strings.Join(explained, "\n")
 	case row.Error != "":
 		return row.Error
-	case row.Action == ActionSkipped && strings.Contains(row.Note, "rows are invalid"):
-		return r.l.Pick("未写入：文件中有错误的行，改好后重新导入（或加 --skip-invalid 只写入正确的行）。", row.Note)
 	case row.Plan != "":
 		return row.Plan // names the company and old -> new of each field; has the note
 	case row.Note != "":

@@ -168,8 +168,8 @@ func TestBackfillThousandCompaniesBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(rep), "\uFEFFrow,action,uId,key,changed,rule,error,note,asset,plan\n") ||
-		!strings.Contains(string(rep), "\n3,updated,1000002,1000002,\"custom.asset_model,custom.asset_id\",,,,\"_id 9: asset_model=M-1, asset_id=9\",\"第 3 行：已更新 ") {
+	if !strings.HasPrefix(string(rep), "\uFEFF行号,处理结果,公司ID,匹配值,修改的字段,规则,问题说明,备注,资产,变更明细\n") ||
+		!strings.Contains(string(rep), "\n3,已更新,1000002,1000002,\"custom.asset_model,custom.asset_id\",,,,\"_id 9: asset_model=M-1, asset_id=9\",\"第 3 行：已更新 ") {
 		t.Errorf("report:\n%.400s", rep)
 	}
 }

@@ -61,13 +61,18 @@ func hostileCases() []hostileCase {
 		{file: "broken-after-rows.xlsx", make: withSheetXML(sheetXML(xmlRow(1, header...), xmlRow(2, okRow...), xmlRow(3, "丁公司", "acc-4"),
 			`<row r="4"><c r="A4" t="inlineStr"><is><t>&broken;</t></is></c></row>`, xmlRow(5, "戊公司", "acc-5"))), code: exitPartial,
 			want: []string{"broken-after-rows.xlsx", `sheet "Sheet1": row 4`, "invalid character entity &broken;", "this row and those after it cannot be read"}},
-		{file: "no-such-sheet.xlsx", make: workbook(header, okRow), mapping: "mapping-sheet.yaml", code: exitUsage, want: []string{"no-such-sheet.xlsx", `no sheet "不存在"`, `"Sheet1"`}},
+		// The mapping's sheet is missing and two sheets are visible: which one is meant? (With
+		// one visible sheet, that one is read.)
+		{file: "no-such-sheet.xlsx", make: withSheet(workbook(header, okRow), "旧数据"), mapping: "mapping-sheet.yaml", code: exitUsage, want: []string{"no-such-sheet.xlsx", `no sheet "不存在"`, `"Sheet1", "旧数据"`}},
 
 		// Workbooks whose layout is wrong.
 		{file: "empty-sheet.xlsx", make: workbook(), code: exitUsage, want: []string{"empty-sheet.xlsx", `sheet "Sheet1"`, "no header row"}},
 		{file: "header-only.xlsx", make: workbook(header), code: exitPartial, want: []string{"header-only.xlsx", `sheet "Sheet1"`, "no rows below the header"}},
 		{file: "merged-header.xlsx", make: mergedHeader, code: exitPartial, want: []string{"merged-header.xlsx", `sheet "Sheet1"`, "服务账号"}},
-		{file: "two-header-rows.xlsx", make: workbook([]string{"基本信息", "", "", "服务", ""}, header, okRow), code: exitPartial, want: []string{"two-header-rows.xlsx", "header", "公司名称"}},
+		// A header split over two rows: no row holds the required headers (a title row above
+		// the header is fine: the header row is found in the top rows).
+		{file: "two-header-rows.xlsx", make: workbook([]string{"公司名称", "", "", "", ""}, []string{"", "服务账号", "", "", ""}, okRow), code: exitPartial,
+			want: []string{"two-header-rows.xlsx", "header", "required column \"服务账号\" is missing", "row 1 holds A 公司名称"}},
 		{file: "1000-columns.xlsx", make: thousandColumns, code: exitPartial, want: []string{"1000-columns.xlsx", "ALL", "公司名称"}},
 		{file: "long-cell.xlsx", make: withSheetXML(sheetXML(xmlRow(1, header...), xmlRow(2, strings.Repeat("长", 40000), "acc-3"))), code: exitPartial,
 			want: []string{"long-cell.xlsx", "row 2, column A (公司名称)", "A2 holds 40000 characters", "32767", "cell_length"}},
@@ -161,7 +166,7 @@ func TestHostileInput(t *testing.T) {
 				mappingPath = filepath.Join(hostileDir, c.mapping)
 			}
 			code, stdout, stderr := e.run(context.Background(), "import", "--in", in, "--mapping", mappingPath,
-				"--report", e.path("report.csv"))
+				"--report", e.path("report.csv"), "--lang", "en")
 			if code != c.code {
 				t.Errorf("exit %d, want %d\n%s", code, c.code, stderr)
 			}
@@ -232,6 +237,21 @@ func workbook(rows ...[]string) func(*testing.T) []byte {
 					t.Fatal(err)
 				}
 			}
+		}
+		return saveWorkbook(t, f)
+	}
+}
+
+// withSheet adds an empty visible sheet after the workbook's.
+func withSheet(make func(*testing.T) []byte, name string) func(*testing.T) []byte {
+	return func(t *testing.T) []byte {
+		f, err := excelize.OpenReader(bytes.NewReader(make(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.NewSheet(name); err != nil {
+			t.Fatal(err)
 		}
 		return saveWorkbook(t, f)
 	}

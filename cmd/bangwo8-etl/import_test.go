@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -162,6 +163,12 @@ func readReportCSV(t *testing.T, path string) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The status words, in the person's language, read back as actions.
+	for _, r := range rows[1:] {
+		if a, ok := lang.ActionOf(r[1]); ok {
+			r[1] = a
+		}
+	}
 	return rows
 }
 
@@ -189,7 +196,7 @@ func TestImportCommandUpsert(t *testing.T) {
 	}
 	rows := readReportCSV(t, report)
 	want := [][]string{
-		{"row", "action", "uId", "key", "changed", "rule", "error", "note", "asset", "plan"},
+		{"行号", "处理结果", "公司ID", "匹配值", "修改的字段", "规则", "问题说明", "备注", "资产", "变更明细"},
 		{"2", "unchanged", "501", "acc-1", "", "", "", "", "", "第 2 行：无变化 甲公司（服务账号 acc-1，公司ID 501）"},
 		// Empty cells keep the company's values: only the name changes.
 		{"3", "updated", "502", "acc-2", "companyName", "", "", "", "", "第 3 行：已更新 乙公司新名（服务账号 acc-2，公司ID 502）\n    公司名称：乙公司 → 乙公司新名"},
@@ -230,9 +237,9 @@ func TestValidateCommandIsOfflineAndReports(t *testing.T) {
 		t.Fatalf("exit %d, want 3\n%s\n%s", code, out.String(), errb.String())
 	}
 	for _, want := range []string{
-		`in.csv: row 2, column C (服务开始时间): "2017-02-31":`, "[date]",
-		`row 3, column E (服务密码): "***"`, "[max_length]",
-		`row 5, column B (服务账号): "acc-4": serviceaccount "acc-4" is also in row 4`, "[duplicate_key]",
+		`in.csv：第 2 行 C 列（服务开始时间）：「2017-02-31」不是有效的日期`, "[date]",
+		`第 3 行 E 列（服务密码）：太长：最多 8 个字`, "[max_length]",
+		`第 5 行 B 列（服务账号）：「acc-4」与第 4 行重复`, "[duplicate_key]",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
