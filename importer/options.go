@@ -169,6 +169,9 @@ type Summary struct {
 	// their values.
 	Kept        int  `json:"kept"`
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Report is the report the run wrote; "" when none was asked for, or it was not
+	// written (the run stopped before it, or a write to it failed).
+	Report string `json:"report,omitempty"`
 }
 
 // count adds a row's outcome.

@@ -147,7 +147,7 @@ func warner(log *slog.Logger, input string) func([]mapping.Problem, string) {
 			}
 		}
 		if len(unknown) > 0 {
-			log.Warn(fmt.Sprintf("%d columns are not in the mapping and are ignored: %s", len(unknown), listShort(unknown, 20)),
+			log.Warn(fmt.Sprintf("columns not in the mapping, ignored (%d): %s", len(unknown), listShort(unknown, 20)),
 				"file", input, "sheet", sheet)
 		}
 	}
@@ -200,5 +200,9 @@ func validateWith(ctx context.Context, input string, m *mapping.Mapping, opts Va
 		rep.Abort()
 		return sum, err
 	}
-	return sum, rep.Close()
+	if err := rep.Close(); err != nil {
+		return sum, err
+	}
+	sum.Report = opts.Report
+	return sum, nil
 }

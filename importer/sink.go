@@ -54,7 +54,11 @@ func (s *sink) closeReport() error {
 		s.report.Abort()
 		return nil // s.err has it
 	}
-	return s.report.Close()
+	if err := s.report.Close(); err != nil {
+		return err
+	}
+	s.sum.Report = s.opts.Report
+	return nil
 }
 
 // wrote counts a write sent to the service.

@@ -118,7 +118,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 			Skipped: sum.Skipped, Clears: sum.Cleared, Kept: sum.Kept, Lookups: lookups, RPS: f.api.rps}))
 	}
 	if sum != nil && sum.Rows > 0 {
-		logSummary(log, "import done", sum, f.report, paceAttrs(pacer, sum.Elapsed.Seconds())...)
+		logSummary(log, "import done", sum, paceAttrs(pacer, sum.Elapsed.Seconds())...)
 	}
 	if err != nil {
 		return importExit(err)
@@ -126,5 +126,5 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	if sum.Rows == 0 {
 		return noRowsError(sum)
 	}
-	return rowsExit(sum)
+	return rowsExit(sum, l)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/samples"
 	"github.com/bangwo8-etl/bangwo8-etl/sheet"
@@ -93,12 +94,19 @@ func importExit(err error) error {
 	return &exitError{code: exitFailed, err: err}
 }
 
-// rowsExit is exit 3 when some rows were invalid or failed.
-func rowsExit(sum *importer.Summary) error {
-	if sum.Invalid > 0 || sum.Failed > 0 {
-		return &exitError{code: exitPartial, err: fmt.Errorf("%d rows invalid, %d failed: see the report", sum.Invalid, sum.Failed)}
+// rowsExit is exit 3 when some rows were invalid or failed. It names the report only when
+// one was written.
+func rowsExit(sum *importer.Summary, l lang.Lang) error {
+	if sum.Invalid == 0 && sum.Failed == 0 {
+		return nil
 	}
-	return nil
+	var err error
+	if sum.Report != "" {
+		err = fmt.Errorf(l.Pick("%d 行有错误，%d 行写入失败：详情见报告 %s", "%d rows invalid, %d failed: see the report %s"), sum.Invalid, sum.Failed, sum.Report)
+	} else {
+		err = fmt.Errorf(l.Pick("%d 行有错误，%d 行写入失败（加 --report 文件.xlsx 可以得到每一行的结果）", "%d rows invalid, %d failed (--report FILE.xlsx writes every row's outcome)"), sum.Invalid, sum.Failed)
+	}
+	return &exitError{code: exitPartial, err: err}
 }
 
 // noRowsError is a file with a header and nothing below it (exit 3): most likely the wrong
@@ -113,7 +121,7 @@ func noRowsError(sum *importer.Summary) error {
 
 // logSummary writes the one summary line (JSON with --log-format json); extra attributes
 // (the pacer's figures) go at its end.
-func logSummary(log *slog.Logger, msg string, sum *importer.Summary, report string, extra ...any) {
+func logSummary(log *slog.Logger, msg string, sum *importer.Summary, extra ...any) {
 	attrs := []any{
 		"file", sum.File, "rows", sum.Rows, "invalid", sum.Invalid,
 	}
@@ -133,8 +141,8 @@ func logSummary(log *slog.Logger, msg string, sum *importer.Summary, report stri
 	} else {
 		attrs = append(attrs, "valid", sum.Valid)
 	}
-	if report != "" {
-		attrs = append(attrs, "report", report)
+	if sum.Report != "" { // only a report that was written
+		attrs = append(attrs, "report", sum.Report)
 	}
 	log.Info(msg, append(attrs, extra...)...)
 }

@@ -50,8 +50,8 @@ invalid.`,
 			if err != nil {
 				return importExit(err)
 			}
-			logSummary(log, "validate done", sum, f.report)
-			return rowsExit(sum)
+			logSummary(log, "validate done", sum)
+			return rowsExit(sum, l)
 		},
 	}
 	fl := cmd.Flags()
