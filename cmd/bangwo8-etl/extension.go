@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bangwo8-etl/bangwo8-etl/extension"
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
@@ -56,6 +57,10 @@ configuration is a configuration error, like a bad mapping file.`,
 
 func runExtensionCheck(a *app, arg, mappingPath string) error {
 	out := a.streams.Out
+	l, err := a.language()
+	if err != nil {
+		return err
+	}
 	if isMappingFile(arg) {
 		if mappingPath != "" {
 			return usageErrorf("--mapping is for a URL; %s is a mapping file already", arg)
@@ -74,8 +79,8 @@ func runExtensionCheck(a *app, arg, mappingPath string) error {
 		if m.Extension == nil {
 			return usageErrorf("%s has no extension block (see bangwo8-etl extension --help)", arg)
 		}
-		printProblems(out, m.Extension.Warnings)
-		return checkVerdict(out, m.Extension.Config, m.Extension.Warnings)
+		printProblems(out, l, m.Extension.Warnings)
+		return checkVerdict(out, l, m.Extension.Config, m.Extension.Warnings)
 	}
 	params, problems := extension.ParseURL(arg)
 	cfg, more := extension.Parse(params)
@@ -89,11 +94,11 @@ func runExtensionCheck(a *app, arg, mappingPath string) error {
 			return mappingTarget(m, key)
 		})...)
 	}
-	printProblems(out, problems)
+	printProblems(out, l, problems)
 	if mappingPath == "" {
-		fmt.Fprintln(out, "note: the cPara targets were not checked against a mapping; give --mapping M to check that each is a custom.<key> text column")
+		fmt.Fprintln(out, l.ExtensionWords("not checked"))
 	}
-	return checkVerdict(out, cfg, problems)
+	return checkVerdict(out, l, cfg, problems)
 }
 
 // mappingTarget checks a URL's cPara target against a mapping as the mapping file's own
@@ -118,62 +123,69 @@ func isMappingFile(arg string) bool {
 	return (ext == ".yaml" || ext == ".yml") && !strings.Contains(arg, "?")
 }
 
-func printProblems(w io.Writer, problems extension.Problems) {
+// printProblems writes a problem per line in l: in Chinese, what the rule asks first, then
+// the message's details; in English, the message.
+func printProblems(w io.Writer, l lang.Lang, problems extension.Problems) {
 	for _, p := range problems {
-		fmt.Fprintf(w, "%s [%s] %s", p.Severity, p.Rule, p.Param)
+		fmt.Fprintf(w, "%s [%s] %s", l.ExtensionWords(p.Severity.String()), p.Rule, p.Param)
 		if p.Value != "" {
 			fmt.Fprintf(w, " %q", p.Value)
 		}
-		fmt.Fprintf(w, ": %s\n", p.Message)
+		if zh := l.ExtensionRule(string(p.Rule)); zh != "" {
+			fmt.Fprintf(w, "：%s\n    %s：%s\n", zh, l.ExtensionWords("detail"), p.Message)
+		} else {
+			fmt.Fprintf(w, ": %s\n", p.Message)
+		}
 		if p.Fix != "" {
-			fmt.Fprintf(w, "    fix: %s\n", p.Fix)
+			fmt.Fprintf(w, "    %s: %s\n", l.ExtensionWords("fix"), p.Fix)
 		}
 	}
 }
 
 // checkVerdict prints the outcome: the configuration's meaning and canonical URL when it
 // works, an exit-2 error when it does not.
-func checkVerdict(w io.Writer, cfg extension.Config, problems extension.Problems) error {
+func checkVerdict(w io.Writer, l lang.Lang, cfg extension.Config, problems extension.Problems) error {
 	if errs := problems.Errors(); len(errs) > 0 {
-		return &exitError{code: exitUsage, err: fmt.Errorf("extension check: %d errors, %d warnings", len(errs), len(problems)-len(errs))}
+		return &exitError{code: exitUsage, err: fmt.Errorf(l.Pick("extension check：%d 个错误，%d 个警告", "extension check: %d errors, %d warnings"), len(errs), len(problems)-len(errs))}
 	}
-	fmt.Fprintf(w, "ok: %d warnings\n", len(problems))
-	fmt.Fprintf(w, "table: %s\n", tableText(cfg))
+	colon := l.Pick("：", ": ")
+	fmt.Fprintf(w, l.ExtensionWords("ok")+"\n", len(problems))
+	fmt.Fprintf(w, "%s%s%s\n", l.ExtensionWords("table"), colon, tableText(l, cfg))
 	for _, p := range cfg.CPara {
-		fmt.Fprintf(w, "fills: %s <- %s\n", p.Company, assetText(p.Asset))
+		fmt.Fprintf(w, "%s%s%s <- %s\n", l.ExtensionWords("fills"), colon, p.Company, assetText(l, p.Asset))
 	}
 	if len(cfg.Filter) == 0 {
-		fmt.Fprintln(w, "filter: none (all rows)")
+		fmt.Fprintln(w, l.ExtensionWords("no filter"))
 	}
 	for _, c := range cfg.Filter {
 		how := "contains"
 		if c.Field == extension.OwnerTypeField || c.Field == extension.OwnerField {
 			how = "equals"
 		}
-		fmt.Fprintf(w, "filter: %s %s %q\n", c.Field, how, c.Value)
+		fmt.Fprintf(w, "%s%s%s %s %q\n", l.ExtensionWords("filter"), colon, c.Field, l.ExtensionWords(how), c.Value)
 	}
 	if len(cfg.Display) == 0 {
-		fmt.Fprintln(w, "display: all columns")
+		fmt.Fprintln(w, l.ExtensionWords("all columns"))
 	} else {
-		fmt.Fprintf(w, "display: %s\n", strings.Join(cfg.Display, ", "))
+		fmt.Fprintf(w, "%s%s%s\n", l.ExtensionWords("display"), colon, strings.Join(cfg.Display, ", "))
 	}
-	fmt.Fprintf(w, "url: %s\n", cfg.URL(""))
+	fmt.Fprintf(w, "%s%s%s\n", l.ExtensionWords("url"), colon, cfg.URL(""))
 	return nil
 }
 
-func tableText(cfg extension.Config) string {
+func tableText(l lang.Lang, cfg extension.Config) string {
 	switch {
 	case cfg.TableName != "" && cfg.TableID != 0:
-		return fmt.Sprintf("tableName %s (wins over tableId %d when they differ)", cfg.TableName, cfg.TableID)
+		return "tableName " + cfg.TableName + fmt.Sprintf(l.ExtensionWords("wins"), cfg.TableID)
 	case cfg.TableName != "":
 		return "tableName " + cfg.TableName
 	}
 	return fmt.Sprintf("tableId %d", cfg.TableID)
 }
 
-func assetText(field string) string {
+func assetText(l lang.Lang, field string) string {
 	if field == extension.IDField {
-		return "_id (the picked asset's id)"
+		return l.ExtensionWords("picked id")
 	}
 	return field
 }
@@ -198,7 +210,11 @@ BANGWO8_BASE_URL) points it at another site, such as the sandbox. Warnings go to
 			if m.Extension == nil {
 				return usageErrorf("%s has no extension block", mappingPath)
 			}
-			printProblems(a.streams.Err, m.Extension.Warnings)
+			l, err := a.language()
+			if err != nil {
+				return err
+			}
+			printProblems(a.streams.Err, l, m.Extension.Warnings)
 			if baseURL == "" {
 				baseURL = a.getenv("BANGWO8_BASE_URL")
 			}

@@ -71,7 +71,7 @@ func TestExtensionCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, nil, append([]string{"extension", "check"}, tt.args...)...)
+			code, out, errOut := runCLI(t, nil, append([]string{"extension", "check", "--lang", "en"}, tt.args...)...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, out, errOut)
 			}
@@ -81,6 +81,23 @@ func TestExtensionCheck(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExtensionCheckInChinese: without --lang, the check speaks Chinese: what each rule asks,
+// the verdict and its lines.
+func TestExtensionCheckInChinese(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "extension", "check", "cPara=model&filter=ownerType:person")
+	for _, want := range []string{"错误 [table_required]", "缺少资产表：要有 tableId 或 tableName", "错误 [cpara_pair] cPara \"model\"：cPara 的每一项要写成 资产字段:公司字段", "改法: "} {
+		if code != exitUsage || !strings.Contains(out, want) {
+			t.Errorf("exit %d, stdout lacks %q:\n%s", code, want, out)
+		}
+	}
+	code, out, _ = runCLI(t, nil, "extension", "check", "tableName=devices&cPara=model:company_model&filter=model:X2")
+	for _, want := range []string{"检查通过：0 个警告", "资产表：tableName devices", "填写：company_model <- model", `筛选：model 包含 "X2"`, "显示列：全部", "提示：没有对照映射文件检查"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("exit %d, stdout lacks %q:\n%s", code, want, out)
+		}
 	}
 }
 
@@ -103,7 +120,7 @@ func TestExtensionURL(t *testing.T) {
 	}
 	// The URL it prints checks clean.
 	code, out, _ = runCLI(t, nil, "extension", "check", strings.TrimSpace(want))
-	if code != exitOK || !strings.Contains(out, "ok: 0 warnings") {
+	if code != exitOK || !strings.Contains(out, "检查通过：0 个警告") {
 		t.Fatalf("check of the built URL: exit %d\n%s", code, out)
 	}
 	env := func(k string) string { return map[string]string{"BANGWO8_BASE_URL": "http://sandbox:1"}[k] }

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -314,5 +316,25 @@ func TestSamplesCommand(t *testing.T) {
 	code, _, stderr = e.run(context.Background(), "validate", "--in", filepath.Join(dir, "companies.xlsx"), "--mapping", e.path("samples/mapping.yaml"))
 	if code != exitUsage || !strings.Contains(stderr, "bangwo8-etl samples --out DIR") {
 		t.Errorf("a missing sample mapping: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestThousandsOfUnknownColumnsOneLine: 2,000 columns the mapping does not know are named in
+// one warning line, not 2,000.
+func TestThousandsOfUnknownColumnsOneLine(t *testing.T) {
+	e := newImportEnv(t)
+	header := append([]string{}, importHeader...)
+	row := []string{"甲公司", "acc-1", "", "", ""}
+	for i := range 2000 {
+		header = append(header, "多余"+strconv.Itoa(i))
+		row = append(row, "x")
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.WriteAll([][]string{header, row})
+	in := e.write("wide.csv", []byte(b.String()))
+	code, _, stderr := e.run(context.Background(), "validate", "--in", in, "--mapping", e.mappingPth)
+	if code != exitOK || strings.Count(stderr, "not in the mapping") != 1 || !strings.Contains(stderr, "ignored (2000): F 多余0, G 多余1") || !strings.Contains(stderr, "(1980 more)") {
+		t.Errorf("exit %d\n%.2000s", code, stderr)
 	}
 }
