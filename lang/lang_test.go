@@ -55,3 +55,18 @@ func TestPatternWords(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPatternWords: any pattern of a mapping file is said in words or shown as it is,
+// without a panic; words are never empty.
+func FuzzPatternWords(f *testing.F) {
+	for _, s := range []string{`^(?:[A-Za-z0-9_.@-]+)$`, `^(?:[\d]+)$`, `^(?:[\]+)$`, `[a-]*`, `[-]+`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pattern string) {
+		for _, l := range []Lang{Chinese, English} {
+			if words, ok := l.PatternWords(pattern); ok && words == "" {
+				t.Errorf("%q: ok with no words", pattern)
+			}
+		}
+	})
+}

@@ -95,3 +95,23 @@ func apiValue(c *Column, v value) bangwo8.FieldValue {
 	setInput(&in, Value{Column: c, Text: v.text, Elems: v.elems, Set: true}, c.As)
 	return in.CustomFields[0].Value // col() makes custom columns
 }
+
+// FuzzBindHeader: any header row binds or names its problems without a panic; a near miss
+// that Bind suggests is a header of the row.
+func FuzzBindHeader(f *testing.F) {
+	f.Add("公司名称（必填）", "服务帐号", "*")
+	f.Add("", " ", "\uFEFF")
+	m, err := Parse("m.yaml", []byte("version: 1\nmatch: serviceaccount\ncolumns:\n  - {header: 公司名称, field: companyName, required: true}\n  - {header: 服务账号, field: serviceaccount, required: true}\n"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		header := []string{a, b, c}
+		_, problems := m.Bind(header, ReadOptions{})
+		for _, p := range problems {
+			if p.Suggestion != "" && p.Suggestion != a && p.Suggestion != b && p.Suggestion != c {
+				t.Errorf("suggestion %q is no header of %q", p.Suggestion, header)
+			}
+		}
+	})
+}

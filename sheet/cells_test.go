@@ -115,6 +115,10 @@ func FuzzXLSXSource(f *testing.F) {
 	good := excelize.NewFile()
 	good.SetSheetRow("Sheet1", "A1", &[]any{"公司名称", "服务账号"})
 	good.SetSheetRow("Sheet1", "A2", &[]any{"甲", 1.5})
+	// A date-formatted cell: the reading follows the cells' styles too.
+	dateStyle, _ := good.NewStyle(&excelize.Style{NumFmt: 14})
+	good.SetCellFloat("Sheet1", "C2", 45356, -1, 64)
+	good.SetCellStyle("Sheet1", "C2", "C2", dateStyle)
 	var b bytes.Buffer
 	good.WriteTo(&b)
 	f.Add(b.Bytes())
