@@ -9,8 +9,8 @@ func TestIsDateFormat(t *testing.T) {
 	for code, want := range map[string]bool{
 		"yyyy-mm-dd":                true,
 		`yyyy\-mm\-dd`:              true, // LibreOffice's spelling
-		`yyyy"年"m"月"d"日"`:          true,
-		`yyyy\年m\月d\日`:             true,
+		`yyyy"年"m"月"d"日"`:           true,
+		`yyyy\年m\月d\日`:              true,
 		"[$-804]yyyy/m/d h:mm":      true,
 		"[h]:mm:ss":                 true,
 		"h:mm AM/PM":                true,
