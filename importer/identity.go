@@ -22,7 +22,7 @@ type identities struct {
 
 // lookupUIDs fetches the companies of uids by id, bangwo8.MaxShowMany at a time. A uId no
 // company has is simply absent.
-func lookupUIDs(ctx context.Context, api API, uids map[int64]struct{}) (map[int64]*bangwo8.Company, error) {
+func lookupUIDs(ctx context.Context, api API, uids map[int64]string) (map[int64]*bangwo8.Company, error) {
 	out := map[int64]*bangwo8.Company{}
 	if len(uids) == 0 {
 		return out, nil

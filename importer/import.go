@@ -72,7 +72,7 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	// Pass 1: check every row, collect the keys to look up.
 	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems, m: m, l: opts.Lang, report: opts.Report}
 	keys := map[string]struct{}{}
-	uids := map[int64]struct{}{} // of rows whose uId wins over their key
+	uids := map[int64]string{} // uId -> key, of the rows whose uId wins over their key
 	valid := 0
 	progress := func(phase string, done, total int) {
 		opts.Progress(Progress{Phase: phase, Done: int64(done), Total: int64(total), Elapsed: time.Since(start)})
@@ -94,7 +94,7 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 			keys[rec.Key] = struct{}{}
 		}
 		if byUID(m, opts.Mode, rec) {
-			uids[rec.UID] = struct{}{}
+			uids[rec.UID] = rec.Key
 		}
 		return nil
 	})
@@ -120,7 +120,7 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 		}
 		progress(PhaseLookup, len(keys), len(keys))
 	}
-	inTrouble := r.existing != nil && (len(uids) > 0 || len(r.ids.near) > 0 || r.anyKeyInTrouble(keys))
+	inTrouble := r.existing != nil && (r.anyUIDInTrouble(uids) || len(r.ids.near) > 0 || r.anyKeyInTrouble(keys))
 	if !blocked && !opts.SkipInvalid && !opts.DryRun && (r.assets != nil || inTrouble) {
 		// Some rows cannot be matched: find how many before anything is written.
 		unmatched, err := r.countUnmatched(ctx, input)
@@ -306,6 +306,20 @@ func (r *run) anyKeyInTrouble(keys map[string]struct{}) bool {
 	return false
 }
 
+// anyUIDInTrouble reports whether a row matched by its uId could fail to plan: no company
+// has the uId, or its key belongs to another company. uids maps each uId to the row's key.
+func (r *run) anyUIDInTrouble(uids map[int64]string) bool {
+	for uid, key := range uids {
+		if r.ids.byUID[uid] == nil {
+			return true
+		}
+		if r.keyOfAnother(key, uid) != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // countUnmatched reads the file once more and counts the valid rows that plan refuses.
 func (r *run) countUnmatched(ctx context.Context, input string) (int, error) {
 	n := 0
@@ -413,15 +427,22 @@ func (r *run) planByUID(t *task) error {
 		return errors.New(r.opts.Lang.NoUID(rec.UID))
 	}
 	t.target = target
-	if rec.Key != "" {
-		found := r.existing.get(rec.Key)
-		if len(found) > 0 && !slices.ContainsFunc(found, func(c *bangwo8.Company) bool { return c.UID == target.UID }) {
-			other := found[0]
-			return errors.New(r.opts.Lang.KeyConflict(r.keyHeader(), rec.Key, other.CompanyName, other.UID, target.UID, target.CompanyName))
-		}
+	if other := r.keyOfAnother(rec.Key, target.UID); other != nil {
+		return errors.New(r.opts.Lang.KeyConflict(r.keyHeader(), rec.Key, other.CompanyName, other.UID, target.UID, target.CompanyName))
 	}
 	r.planUpdate(t)
 	return nil
+}
+
+// keyOfAnother returns a company that has key when the company uid does not: the row's key
+// then names another company than its uId. nil when the key is empty, finds nothing, or
+// finds the company uid among others.
+func (r *run) keyOfAnother(key string, uid int64) *bangwo8.Company {
+	found := r.existing.get(key)
+	if key == "" || len(found) == 0 || slices.ContainsFunc(found, func(c *bangwo8.Company) bool { return c.UID == uid }) {
+		return nil
+	}
+	return found[0]
 }
 
 // planUpdate plans the update of t.target: the fields that change, and the mangled cells
