@@ -67,3 +67,18 @@ func TestEmptyRule(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainScientificKey(t *testing.T) {
+	m, err := mapping.Parse("m.yaml", []byte("version: 1\ncolumns:\n  - {header: 账号, field: serviceaccount, pattern: '[a-z0-9]+'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := m.Column("serviceaccount")
+	got := Chinese.Explain(mapping.Problem{Rule: mapping.RulePattern, Value: "1.23457E+11"}, c)
+	if !strings.Contains(got, "科学计数法") || !strings.Contains(got, "文本") {
+		t.Errorf("Chinese: %s", got)
+	}
+	if got := English.Explain(mapping.Problem{Rule: mapping.RulePattern, Value: "a b"}, c); strings.Contains(got, "scientific") {
+		t.Errorf("English, not a number: %s", got)
+	}
+}

@@ -185,10 +185,15 @@ func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
 		}
 	case mapping.RulePattern:
 		if c != nil && c.Pattern != nil {
+			msg := fmt.Sprintf(l.Pick("「%s」格式不对，应符合 %s（例如不能有空格或中文）。", "%q has the wrong form: it must match %s (no spaces, for example)."), v, patternText(c.Pattern.String()))
 			if words, ok := l.PatternWords(c.Pattern.String()); ok {
-				return fmt.Sprintf(l.Pick("「%s」格式不对：只能包含%s（不能有空格或中文）。", "%q has the wrong form: only %s are allowed (no spaces)."), v, words)
+				msg = fmt.Sprintf(l.Pick("「%s」格式不对：只能包含%s（不能有空格或中文）。", "%q has the wrong form: only %s are allowed (no spaces)."), v, words)
 			}
-			return fmt.Sprintf(l.Pick("「%s」格式不对，应符合 %s（例如不能有空格或中文）。", "%q has the wrong form: it must match %s (no spaces, for example)."), v, patternText(c.Pattern.String()))
+			if _, _, sci := mapping.ScientificForm(v); sci {
+				msg += l.Pick("它像是表格程序写成科学计数法的长数字：把这一列设置成“文本”格式，重新填写原来的值。",
+					" It looks like a long number a spreadsheet program wrote in scientific notation: format the column as text and type the value again.")
+			}
+			return msg
 		}
 	case "duplicate_key":
 		if m := alsoInRowRE.FindStringSubmatch(p.Message); m != nil {

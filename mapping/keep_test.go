@@ -235,3 +235,19 @@ func TestMangledLongMantissaIsCheap(t *testing.T) {
 		t.Errorf("Mangled = %q", got)
 	}
 }
+
+// TestScientificKeyFailsItsPatternWithTheCause: a key a spreadsheet program wrote as
+// 1.23457E+11 breaks an account pattern; the message says why and how to fix it.
+func TestScientificKeyFailsItsPatternWithTheCause(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("version: 1\ncolumns:\n  - {header: 账号, field: serviceaccount, pattern: '[A-Za-z0-9_]+'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := m.Bind(m.Headers(), ReadOptions{})
+	if _, ps := b.Record(2, []string{"1.23457E+11"}); len(ps) != 1 || ps[0].Rule != RulePattern || !strings.Contains(ps[0].Message, "scientific notation") {
+		t.Errorf("problems %+v", ps)
+	}
+	if _, ps := b.Record(2, []string{"a b"}); len(ps) != 1 || strings.Contains(ps[0].Message, "scientific") {
+		t.Errorf("problems %+v", ps)
+	}
+}

@@ -219,6 +219,9 @@ func (c *Column) checkRules(v value) *cellError {
 		}
 	}
 	if c.Pattern != nil && !c.Pattern.MatchString(v.text) {
+		if scientificRE.MatchString(v.text) {
+			return fail(RulePattern, "does not match the pattern %s: it looks like a long number a spreadsheet program wrote in scientific notation (format the column as text and type the value again)", patternSource(c.Pattern))
+		}
 		return fail(RulePattern, "does not match the pattern %s", patternSource(c.Pattern))
 	}
 	return nil
