@@ -44,11 +44,13 @@ func (r *run) describe(t task, row report.Row) report.Row {
 }
 
 // tallyPlan counts the fields a planned row clears and the mangled values it keeps, and
-// tells the kept ones (with the fix) where problems go.
+// lists both where problems go (with -v or without): a clear loses a value, and a kept value
+// needs a fix in the sheet.
 func (r *run) tallyPlan(row int, t task) {
 	for _, c := range t.changes {
 		if c.Clear {
 			r.sum.Cleared++
+			r.pp.warn(fmt.Sprintf(r.opts.Lang.Pick("第 %d 行 %s：清空（原值 %s）", "row %d, %s: cleared (was %s)"), row, c.Header, c.Old))
 		}
 	}
 	r.sum.Kept += len(t.kept)

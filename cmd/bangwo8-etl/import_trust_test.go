@@ -345,6 +345,9 @@ func TestImportEmptyCellsKeepClearAndMarker(t *testing.T) {
 	if !strings.Contains(out, want+"\n") || !strings.Contains(out, "清空 2 个字段") {
 		t.Fatalf("plan:\n%s\nwant %q", out, want)
 	}
+	if !strings.Contains(stderr, "第 2 行 公司网址：清空（原值 yi.example.com）") || !strings.Contains(stderr, "第 2 行 公司地址：清空（原值 北京）") {
+		t.Errorf("the clears are not listed:\n%s", stderr)
+	}
 	// The dry run's report workbook has the same in its 【问题说明】 column.
 	_, sheets := readXLSX(t, planBook)
 	var found bool
