@@ -108,7 +108,7 @@ func (p *problemPrinter) warn(msg string) {
 	if p.sheet != "" {
 		where += fmt.Sprintf(" [%s]", p.sheet)
 	}
-	fmt.Fprintf(p.w, "%s: %s\n", where, msg)
+	fmt.Fprintf(p.w, "%s%s%s\n", where, p.l.Pick("：", ": "), msg)
 }
 
 // warnVia learns the sheet's name from the header warnings, then passes them on.
