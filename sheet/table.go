@@ -55,56 +55,73 @@ func OpenTable(path string, o TableOptions) (*Table, error) {
 		}
 		return findHeader(src, path, o.IsHeader, "")
 	}
-	sheets, err := visibleSheets(path)
+	f, err := openWorkbook(path)
 	if err != nil {
 		return nil, err
 	}
-	if o.Sheet != "" {
-		name, note := o.Sheet, ""
-		if !slices.Contains(sheets.all, o.Sheet) && !o.Asked && len(sheets.visible) == 1 {
-			name = sheets.visible[0]
-			note = fmt.Sprintf("no sheet %q: the workbook's one visible sheet %q is read", o.Sheet, name)
+	all, visible := f.GetSheetList(), visibleSheets(f)
+	name, note := o.Sheet, ""
+	switch {
+	case o.Sheet != "" && !slices.Contains(all, o.Sheet):
+		if o.Asked || len(visible) != 1 {
+			f.Close()
+			return nil, noSheet(path, o.Sheet, all)
 		}
-		src, err := OpenXLSX(path, name)
-		if err != nil {
-			return nil, err
-		}
-		return findHeader(src, path, o.IsHeader, note)
-	}
-	if len(sheets.visible) == 0 {
+		name = visible[0]
+		note = fmt.Sprintf("no sheet %q: the workbook's one visible sheet %q is read", o.Sheet, name)
+	case o.Sheet != "":
+	case len(visible) == 0:
+		f.Close()
 		return nil, &InputError{File: path, Err: errors.New("the workbook has no visible sheet")}
-	}
-	var first *Table
-	for _, name := range sheets.visible {
-		src, err := OpenXLSX(path, name)
-		if err != nil {
-			return nil, err
-		}
-		t, err := findHeader(src, path, o.IsHeader, "")
-		switch {
-		case err == nil && t.Found:
-			if first != nil {
-				first.Close()
+	default:
+		// The first visible sheet whose top rows hold a header; else the first visible one,
+		// for the error to show what its header row holds.
+		name = visible[0]
+		for _, v := range visible {
+			if found, err := holdsHeader(f, v, o.IsHeader); err == nil && found {
+				name = v
+				break
 			}
-			if name != sheets.visible[0] {
-				t.Note = fmt.Sprintf("sheet %q is read: it is the first visible sheet whose header the mapping reads", name)
-			}
-			return t, nil
-		case err == nil && first == nil:
-			first = t
-		case err == nil:
-			t.Close()
+		}
+		if name != visible[0] {
+			note = fmt.Sprintf("sheet %q is read: it is the first visible sheet whose header the mapping reads", name)
 		}
 	}
-	if first == nil {
-		// No visible sheet has a row: the first one says so.
-		src, err := OpenXLSX(path, sheets.visible[0])
+	src, err := readSheet(f, path, name)
+	if err != nil {
+		return nil, err
+	}
+	return findHeader(src, path, o.IsHeader, note)
+}
+
+// holdsHeader reports whether one of the top HeaderSearchRows rows of sheet (counted from
+// the first that is not blank) passes isHeader. It reads only those rows.
+func holdsHeader(f *excelize.File, sheet string, isHeader func([]string) bool) (bool, error) {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	first := 0
+	for row := 1; rows.Next(); row++ {
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, err
+			return false, err
 		}
-		return findHeader(src, path, o.IsHeader, "")
+		if !slices.ContainsFunc(cells, notBlank) {
+			continue
+		}
+		if first == 0 {
+			first = row
+		}
+		if isHeader == nil || isHeader(cells) {
+			return true, nil
+		}
+		if row >= first+HeaderSearchRows-1 {
+			break
+		}
 	}
-	return first, nil
+	return false, rows.Error()
 }
 
 // findHeader reads src up to its header row.
@@ -138,25 +155,13 @@ func findHeader(src Source, name string, isHeader func([]string) bool, note stri
 	return first, nil
 }
 
-type sheetList struct{ all, visible []string }
-
-// visibleSheets lists the sheets of the workbook at path, and those a person sees (not hidden
-// or very hidden).
-func visibleSheets(path string) (sheetList, error) {
-	if err := checkUnzippedSize(path); err != nil {
-		return sheetList{}, &InputError{File: path, Err: err}
-	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipXMLSizeLimit: 1 << 20, UnzipSizeLimit: MaxUnzippedSize})
-	if err != nil {
-		return sheetList{}, &InputError{File: path, Err: fmt.Errorf("not a readable xlsx workbook: %w", err)}
-	}
-	defer f.Close()
-	var l sheetList
+// visibleSheets lists the sheets of the workbook a person sees: not hidden or very hidden.
+func visibleSheets(f *excelize.File) []string {
+	var visible []string
 	for _, name := range f.GetSheetList() {
-		l.all = append(l.all, name)
-		if visible, err := f.GetSheetVisible(name); err == nil && visible {
-			l.visible = append(l.visible, name)
+		if v, err := f.GetSheetVisible(name); err == nil && v {
+			visible = append(visible, name)
 		}
 	}
-	return l, nil
+	return visible
 }

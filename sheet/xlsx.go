@@ -36,6 +36,28 @@ type XLSX struct {
 
 // OpenXLSX opens sheet of the workbook at path; "" reads the first sheet.
 func OpenXLSX(path, sheet string) (*XLSX, error) {
+	f, err := openWorkbook(path)
+	if err != nil {
+		return nil, err
+	}
+	sheets := f.GetSheetList()
+	switch {
+	case sheet != "":
+		if !slices.Contains(sheets, sheet) {
+			f.Close()
+			return nil, noSheet(path, sheet, sheets)
+		}
+	case len(sheets) == 0:
+		f.Close()
+		return nil, &InputError{File: path, Err: fmt.Errorf("the workbook has no sheet")}
+	default:
+		sheet = sheets[0]
+	}
+	return readSheet(f, path, sheet)
+}
+
+// openWorkbook opens the workbook at path to be read row by row, with raw cell values.
+func openWorkbook(path string) (*excelize.File, error) {
 	// Worksheets above UnzipXMLSizeLimit are unpacked to a temporary file and streamed from
 	// there; a low limit keeps memory flat whatever the sheet's size.
 	if err := checkUnzippedSize(path); err != nil {
@@ -46,21 +68,17 @@ func OpenXLSX(path, sheet string) (*XLSX, error) {
 	if err != nil {
 		return nil, &InputError{File: path, Err: fmt.Errorf("not a readable xlsx workbook: %w", err)}
 	}
-	s := &XLSX{file: f, name: path}
-	sheets := f.GetSheetList()
-	switch {
-	case sheet != "":
-		if !slices.Contains(sheets, sheet) {
-			f.Close()
-			return nil, &InputError{File: path, Err: fmt.Errorf("no sheet %q (the workbook has %s)", sheet, strings.Join(quoteAll(sheets), ", "))}
-		}
-		s.sheet = sheet
-	case len(sheets) == 0:
-		f.Close()
-		return nil, &InputError{File: path, Err: fmt.Errorf("the workbook has no sheet")}
-	default:
-		s.sheet = sheets[0]
-	}
+	return f, nil
+}
+
+func noSheet(path, sheet string, sheets []string) error {
+	return &InputError{File: path, Err: fmt.Errorf("no sheet %q (the workbook has %s)", sheet, strings.Join(quoteAll(sheets), ", "))}
+}
+
+// readSheet starts reading sheet of the open workbook f at path. The XLSX owns f from then
+// on; f is closed on error.
+func readSheet(f *excelize.File, path, sheet string) (*XLSX, error) {
+	s := &XLSX{file: f, name: path, sheet: sheet}
 	props, err := f.GetWorkbookProps()
 	if err != nil {
 		f.Close()

@@ -100,13 +100,16 @@ func rowsExit(sum *importer.Summary, l lang.Lang) error {
 	if sum.Invalid == 0 && sum.Failed == 0 {
 		return nil
 	}
-	var err error
-	if sum.Report != "" {
-		err = fmt.Errorf(l.Pick("%d 行有错误，%d 行写入失败：详情见报告 %s", "%d rows invalid, %d failed: see the report %s"), sum.Invalid, sum.Failed, sum.Report)
-	} else {
-		err = fmt.Errorf(l.Pick("%d 行有错误，%d 行写入失败（加 --report 文件.xlsx 可以得到每一行的结果）", "%d rows invalid, %d failed (--report FILE.xlsx writes every row's outcome)"), sum.Invalid, sum.Failed)
+	what := fmt.Sprintf(l.Pick("%d 行有错误", "%d rows invalid"), sum.Invalid)
+	if sum.Mode != "" { // an import; a validation writes nothing
+		what += fmt.Sprintf(l.Pick("，%d 行写入失败", ", %d failed"), sum.Failed)
 	}
-	return &exitError{code: exitPartial, err: err}
+	if sum.Report != "" {
+		what += fmt.Sprintf(l.Pick("：详情见报告 %s", ": see the report %s"), sum.Report)
+	} else {
+		what += l.Pick("（加 --report 文件.xlsx 可以得到每一行的结果）", " (--report FILE.xlsx writes every row's outcome)")
+	}
+	return &exitError{code: exitPartial, err: errors.New(what)}
 }
 
 // noRowsError is a file with a header and nothing below it (exit 3): most likely the wrong
