@@ -17,8 +17,8 @@ func BenchmarkDecodeListPage(b *testing.B) {
 		if err := json.Unmarshal([]byte(page), &env); err != nil {
 			b.Fatal(err)
 		}
-		if len(env.Companies) != 1000 {
-			b.Fatal(len(env.Companies))
+		if len(env.Companies.items) != 1000 {
+			b.Fatal(len(env.Companies.items))
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
@@ -24,7 +25,8 @@ const DefaultUserAgent = "bangwo8-etl/" + Version
 const (
 	DefaultMaxRetries = 4
 	DefaultTimeout    = 60 * time.Second
-	maxBodyBytes      = 256 << 20 // a page of 5000 companies is a few MB; anything near this is not an answer
+	// DefaultMaxRetryAfter caps the pause one 429 imposes (WithMaxRetryAfter).
+	DefaultMaxRetryAfter = 5 * time.Minute
 )
 
 // Client calls the company API. It is safe for concurrent use; share one per run.
@@ -38,6 +40,10 @@ type Client struct {
 	maxRetries int
 	timeout    time.Duration
 	logger     *slog.Logger
+
+	maxRetryAfter time.Duration
+	waitMu        sync.Mutex
+	waitLogged    time.Time // the end of the last long pause logged
 
 	// Seams for tests: how the client sleeps between retries, and what time it is (to read a
 	// Retry-After given as a date).
@@ -164,21 +170,26 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	c := &Client{
-		baseURL:    u,
-		httpClient: &http.Client{},
-		userAgent:  DefaultUserAgent,
-		maxRetries: DefaultMaxRetries,
-		timeout:    DefaultTimeout,
-		logger:     slog.New(slog.DiscardHandler),
-		backoff:    ratelimit.NewBackoff(0, 0, 0),
-		sleep:      ratelimit.Sleep,
-		now:        time.Now,
+		baseURL:       u,
+		httpClient:    &http.Client{},
+		userAgent:     DefaultUserAgent,
+		maxRetries:    DefaultMaxRetries,
+		timeout:       DefaultTimeout,
+		maxRetryAfter: DefaultMaxRetryAfter,
+		logger:        slog.New(slog.DiscardHandler),
+		backoff:       ratelimit.NewBackoff(0, 0, 0),
+		sleep:         ratelimit.Sleep,
+		now:           time.Now,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, fmt.Errorf("bangwo8: %w", err)
 		}
 	}
+	// A copy, so that the caller's http.Client keeps its own redirect policy.
+	hc := *c.httpClient
+	hc.CheckRedirect = checkRedirect
+	c.httpClient = &hc
 	return c, nil
 }
 
@@ -217,7 +228,7 @@ type Response struct {
 	Page, PerPage int
 	NextPage      string // search: the URL of the next page, "" when none
 	PreviousPage  string // search: the URL of the previous page, "" when none
-	Count         int    // search: the total number of matches
+	Count         int    // search: the count the service reports (the total, or the size of the page); -1 when none
 	Location      string // create: the URL of the new company
 	Attempts      int    // how many times the request was sent
 }

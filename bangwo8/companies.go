@@ -144,7 +144,7 @@ func (c *Client) ListCompanies(ctx context.Context, opts *ListOptions) ([]Compan
 		return nil, resp, err
 	}
 	resp.Page, resp.PerPage = pageOrDefault(opts.Page, opts.PerPage)
-	return env.Companies, resp, nil
+	return env.Companies.items, resp, nil
 }
 
 func pageOrDefault(page, perPage int) (int, int) {
@@ -194,7 +194,7 @@ func (c *Client) ShowMany(ctx context.Context, ids []int64) ([]Company, *Respons
 	if err != nil {
 		return nil, resp, err
 	}
-	return env.Companies, resp, nil
+	return env.Companies.items, resp, nil
 }
 
 // companyBody is the body of a create or an update.

@@ -24,7 +24,8 @@ func TestGetCompanyEnvelopes(t *testing.T) {
 		{"null", `{"company": null}`, 0, `no "company"`},
 		{"missing", `{"companies": []}`, 0, `no "company"`},
 		{"bad field", `{"company": {"uId": "x"}}`, 0, "company field uId"},
-		{"not JSON", `<html>hello</html>`, 0, "decode the 200 answer"},
+		{"not JSON", `<html>hello</html>`, 0, `not what the call expects: invalid character '<' looking for beginning of value (body "<html>hello</html>")`},
+		{"error body", `{"error": "NotFound", "description": "公司不存在"}`, 0, "200 OK: NotFound: 公司不存在"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,8 +139,20 @@ func TestListCompaniesRejectsBadOptions(t *testing.T) {
 	}
 }
 
+// An empty list is [] or null under "companies"; an envelope without the key is not an empty
+// list (an upsert would create every row again), and neither is an error in a 200.
 func TestEmptyListShapes(t *testing.T) {
-	for _, body := range []string{`{"companies": []}`, `{"companies": null}`, `{}`} {
+	for _, body := range []string{`{}`, `{"results": []}`, `{"error": "Forbidden", "description": "无权限"}`, `{"errcode": 40001, "errmsg": "bad"}`} {
+		ts := newServer(t, reply(200, body))
+		c, _ := newTestClient(t, ts)
+		if list, _, err := c.ListCompanies(context.Background(), nil); err == nil {
+			t.Errorf("%s: list %v, no error", body, list)
+		}
+		if list, _, err := c.ShowMany(context.Background(), []int64{1}); err == nil {
+			t.Errorf("show many %s: list %v, no error", body, list)
+		}
+	}
+	for _, body := range []string{`{"companies": []}`, `{"companies": null}`, `{"companies": [], "errcode": 0}`} {
 		ts := newServer(t, reply(200, body))
 		c, _ := newTestClient(t, ts)
 		list, _, err := c.ListCompanies(context.Background(), nil)

@@ -2,14 +2,64 @@ package bangwo8
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 )
+
+// answer is a decoded 2xx body. check says whether the body is not the answer it seems: an
+// error the server answered with 200 (an *APIError, whose status the caller fills in), or an
+// envelope without the key the call expects. An empty list is only ever an empty list.
+type answer interface {
+	check() error
+}
+
+// errMissingKey is the error of an envelope without the key its call expects.
+type errMissingKey string
+
+func (e errMissingKey) Error() string { return fmt.Sprintf("has no %q", string(e)) }
+
+// errorFields are the error keys of every shape the service and its relatives use (see
+// errorBody), decoded with the envelope they may stand in, in the same pass.
+type errorFields struct {
+	Error       json.RawMessage `json:"error"`
+	Description json.RawMessage `json:"description"`
+	Errcode     json.RawMessage `json:"errcode"`
+	Code        json.RawMessage `json:"code"`
+	Errmsg      json.RawMessage `json:"errmsg"`
+	Message     json.RawMessage `json:"message"`
+}
+
+// apiError returns the error the fields carry: an "error" code ({"error": "NotFound", ...}),
+// or an errcode/code that is not 0 ({"errcode": 40001, "errmsg": ...}); nil when none.
+func (f *errorFields) apiError() *APIError {
+	code := rawText(f.Error)
+	if code == "0" {
+		code = ""
+	}
+	if c := cmp.Or(rawText(f.Errcode), rawText(f.Code)); c != "" && c != "0" && code == "" {
+		code = c
+	}
+	if code == "" {
+		return nil
+	}
+	return &APIError{Code: code, Description: cmp.Or(rawText(f.Description), rawText(f.Errmsg), rawText(f.Message))}
+}
 
 // companyEnvelope is {"company": {...}}, also accepted as {"company": [{...}]}.
 type companyEnvelope struct {
 	Company oneCompany `json:"company"`
+	errorFields
+}
+
+func (e *companyEnvelope) check() error {
+	if apiErr := e.apiError(); apiErr != nil {
+		return apiErr
+	}
+	if !e.Company.present {
+		return errNoCompany
+	}
+	return nil
 }
 
 // oneCompany is a company given as an object or as a one-element array.
@@ -41,7 +91,7 @@ func (o *oneCompany) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var errNoCompany = errors.New(`the answer has no "company"`)
+var errNoCompany = errMissingKey("company")
 
 func (e *companyEnvelope) company() (*Company, error) {
 	if !e.Company.present {
@@ -51,15 +101,54 @@ func (e *companyEnvelope) company() (*Company, error) {
 	return &c, nil
 }
 
-// companiesEnvelope is {"companies": [...]}; null or missing is an empty list.
-type companiesEnvelope struct {
-	Companies []Company `json:"companies"`
+// companyList is a list of companies that knows whether its key was there at all; null is
+// an empty list.
+type companyList struct {
+	items   []Company
+	present bool
 }
 
-// searchEnvelope is a search answer. count may come as a number or a string.
+func (l *companyList) UnmarshalJSON(b []byte) error {
+	l.present = true
+	if string(bytes.TrimSpace(b)) == "null" {
+		l.items = nil
+		return nil
+	}
+	return json.Unmarshal(b, &l.items)
+}
+
+// companiesEnvelope is {"companies": [...]}; null is an empty list, a missing key an error.
+type companiesEnvelope struct {
+	Companies companyList `json:"companies"`
+	errorFields
+}
+
+func (e *companiesEnvelope) check() error {
+	if apiErr := e.apiError(); apiErr != nil {
+		return apiErr
+	}
+	if !e.Companies.present {
+		return errMissingKey("companies")
+	}
+	return nil
+}
+
+// searchEnvelope is a search answer. count may come as a number or a string; next_page is
+// kept raw to tell null (the last page) from absent (the server says nothing).
 type searchEnvelope struct {
-	Results      []Company       `json:"results"`
-	NextPage     *string         `json:"next_page"`
+	Results      companyList     `json:"results"`
+	NextPage     json.RawMessage `json:"next_page"`
 	PreviousPage *string         `json:"previous_page"`
 	Count        json.RawMessage `json:"count"`
+	errorFields
+}
+
+func (e *searchEnvelope) check() error {
+	if apiErr := e.apiError(); apiErr != nil {
+		return apiErr
+	}
+	if !e.Results.present {
+		return errMissingKey("results")
+	}
+	return nil
 }

@@ -13,8 +13,8 @@ import (
 	"unicode/utf8"
 )
 
-// APIError is an error answer of the service: a non-2xx status, or a 2xx whose body carries a
-// non-zero errcode/code. Method and Path name the call (the path only: no query, no
+// APIError is an error answer of the service: a non-2xx status, or a 2xx whose body carries an
+// error code (error, or a non-zero errcode/code). Method and Path name the call (the path only: no query, no
 // credentials). Body is a short snippet of the raw body, for answers that are not JSON.
 type APIError struct {
 	StatusCode  int
@@ -136,23 +136,19 @@ func parseErrorBody(e *APIError, body []byte) {
 	}
 }
 
-// bodyError returns the error that a 2xx body carries in errcode/code, or nil when the code
+// bodyError returns the error a body carries in error, errcode or code, or nil when the code
 // is absent, 0 or "0" (some relatives of this API answer every error with HTTP 200).
 func bodyError(status int, body []byte) *APIError {
-	var eb errorBody
-	if json.Unmarshal(body, &eb) != nil {
+	var f errorFields
+	if json.Unmarshal(body, &f) != nil {
 		return nil
 	}
-	code := cmp.Or(rawText(eb.Errcode), rawText(eb.Code))
-	if code == "" || code == "0" {
+	apiErr := f.apiError()
+	if apiErr == nil {
 		return nil
 	}
-	return &APIError{
-		StatusCode:  status,
-		Code:        code,
-		Description: cmp.Or(eb.Errmsg, eb.Message, eb.Description),
-		Body:        snippet(body),
-	}
+	apiErr.StatusCode, apiErr.Body = status, snippet(body)
+	return apiErr
 }
 
 // rawText turns a JSON string or number into text; objects, arrays, null and false are "".

@@ -1,6 +1,7 @@
 package bangwo8
 
 import (
+	"errors"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -42,11 +43,12 @@ func TestAllCompanies(t *testing.T) {
 		wantN        int
 		wantRequests int
 	}{
-		{"short last page", 250, ListOptions{PerPage: 100}, 0, 250, 3},
+		// A short page is the end only when the page after it is empty.
+		{"short last page", 250, ListOptions{PerPage: 100}, 0, 250, 4},
 		{"empty last page", 200, ListOptions{PerPage: 100}, 0, 200, 3},
 		{"no companies", 0, ListOptions{}, 0, 0, 1},
-		{"default page size", 150, ListOptions{}, 0, 150, 2},
-		{"from page 2", 250, ListOptions{Page: 2, PerPage: 100}, 0, 150, 2},
+		{"default page size", 150, ListOptions{}, 0, 150, 3},
+		{"from page 2", 250, ListOptions{Page: 2, PerPage: 100}, 0, 150, 3},
 		{"break early", 250, ListOptions{PerPage: 100}, 5, 5, 1},
 		{"break at a page end", 250, ListOptions{PerPage: 100}, 100, 100, 1},
 	}
@@ -118,7 +120,7 @@ func TestAllCompaniesDetectsIgnoredPaging(t *testing.T) {
 	for _, err := range c.AllCompanies(context.Background(), ListOptions{PerPage: 2}) {
 		gotErr = err
 	}
-	if gotErr == nil || !strings.Contains(gotErr.Error(), "ignores paging") || ts.Hits() != 2 {
+	if gotErr == nil || !errors.Is(gotErr, ErrPaging) || !strings.Contains(gotErr.Error(), "page 2 repeats page 1: the server ignores the page parameter") || ts.Hits() != 2 {
 		t.Fatalf("error %v after %d requests", gotErr, ts.Hits())
 	}
 }

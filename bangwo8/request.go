@@ -72,10 +72,21 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 // decoding data into out), whether a retry may help, and how long to wait before it.
 func (c *Client) judge(ctx context.Context, method, path string, attempt int, res *http.Response, data []byte, sendErr error, out any) (retryable bool, delay time.Duration, err error) {
 	if sendErr != nil {
+		if fatal := configError(sendErr); fatal != nil {
+			// A host that does not resolve, or a redirect off the base URL: sending again
+			// cannot help. A redirected POST may have been carried out.
+			var re *RedirectError
+			if method == http.MethodPost && errors.As(fatal, &re) {
+				return false, 0, &AmbiguousWriteError{Method: method, Path: path, Err: fatal}
+			}
+			return false, 0, fatal
+		}
 		err := fmt.Errorf("bangwo8: %s %s: %w", method, path, sendErr)
 		switch {
 		case method == http.MethodPost && !neverSent(sendErr):
 			return false, 0, &AmbiguousWriteError{Method: method, Path: path, Err: err}
+		case errors.Is(sendErr, ErrAnswerTooLarge):
+			return false, 0, err // the same answer again would be as large
 		case ctx.Err() != nil: // the caller gave up: no retry
 			return false, 0, err
 		}
@@ -84,25 +95,14 @@ func (c *Client) judge(ctx context.Context, method, path string, attempt int, re
 
 	status := res.StatusCode
 	retryAfter := parseRetryAfter(res.Header.Get("Retry-After"), c.now())
+	if status == http.StatusTooManyRequests {
+		retryAfter = c.boundWait(ctx, method, path, retryAfter)
+	}
 	if c.pacer != nil {
 		c.pacer.Observe(status, retryAfter)
 	}
 	if status >= 200 && status < 300 {
-		if apiErr := bodyError(status, data); apiErr != nil {
-			apiErr.Method, apiErr.Path = method, path
-			return false, 0, apiErr
-		}
-		if out == nil {
-			return false, 0, nil
-		}
-		if err := json.Unmarshal(data, out); err != nil {
-			err = fmt.Errorf("bangwo8: %s %s: decode the %d answer: %w (body %q)", method, path, status, err, snippet(data))
-			if method == http.MethodPost {
-				err = &AmbiguousWriteError{Method: method, Path: path, Err: err}
-			}
-			return false, 0, err
-		}
-		return false, 0, nil
+		return false, 0, c.decode(method, path, status, data, out)
 	}
 
 	apiErr := &APIError{StatusCode: status, Method: method, Path: path}
@@ -130,6 +130,41 @@ func (c *Client) judge(ctx context.Context, method, path string, attempt int, re
 	return false, 0, apiErr
 }
 
+// decode reads a 2xx answer into out. An answer that is not JSON, carries an error (some
+// relatives of this API answer every error with 200) or lacks the key the call expects is an
+// error with the server's words, never an empty result. For a POST the error is ambiguous:
+// the company may have been created all the same.
+func (c *Client) decode(method, path string, status int, data []byte, out any) error {
+	if out == nil {
+		if apiErr := bodyError(status, data); apiErr != nil {
+			apiErr.Method, apiErr.Path = method, path
+			return apiErr
+		}
+		return nil
+	}
+	var err error
+	if err = json.Unmarshal(data, out); err == nil {
+		if a, ok := out.(answer); ok {
+			err = a.check()
+		}
+	} else if apiErr := bodyError(status, data); apiErr != nil {
+		err = apiErr // an error body that is no envelope at all
+	}
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &apiErr):
+		apiErr.StatusCode, apiErr.Method, apiErr.Path, apiErr.Body = status, method, path, snippet(data)
+		return apiErr
+	}
+	err = fmt.Errorf("bangwo8: %s %s: the %d answer is not what the call expects: %w (body %q)", method, path, status, err, snippet(data))
+	if method == http.MethodPost {
+		err = &AmbiguousWriteError{Method: method, Path: path, Err: err}
+	}
+	return err
+}
+
 // send makes one attempt and reads the whole answer under the per-attempt timeout.
 func (c *Client) send(ctx context.Context, method, endpoint string, body []byte) (*http.Response, []byte, error) {
 	if c.timeout > 0 {
@@ -139,7 +174,7 @@ func (c *Client) send(ctx context.Context, method, endpoint string, body []byte)
 	}
 	var reader io.Reader
 	if body != nil {
-		reader = bytes.NewReader(body) // NewRequest sets GetBody from it, for redirects
+		reader = bytes.NewReader(body) // NewRequest sets GetBody from it, for same-origin redirects
 	}
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, reader)
 	if err != nil {
@@ -147,6 +182,9 @@ func (c *Client) send(ctx context.Context, method, endpoint string, body []byte)
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
+	// Asked for explicitly, so that the transport leaves the decompression to readAnswer,
+	// which bounds it.
+	req.Header.Set("Accept-Encoding", "gzip")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
@@ -161,12 +199,9 @@ func (c *Client) send(ctx context.Context, method, endpoint string, body []byte)
 		return nil, nil, err
 	}
 	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxBodyBytes+1))
-	switch {
-	case err != nil:
+	data, err := readAnswer(res, maxAnswerBytes)
+	if err != nil {
 		return res, nil, fmt.Errorf("read the %d answer: %w", res.StatusCode, err)
-	case len(data) > maxBodyBytes:
-		return res, nil, fmt.Errorf("the %d answer is larger than %d bytes", res.StatusCode, maxBodyBytes)
 	}
 	return res, data, nil
 }

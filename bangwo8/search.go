@@ -1,7 +1,9 @@
 package bangwo8
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -55,10 +57,14 @@ func (o *SearchOptions) values(query string) (url.Values, error) {
 // companyName, createDT, updateDT, url); fetch the rest with GetCompany or ShowMany.
 type SearchResult struct {
 	Results      []Company
-	Count        int    // total number of matches, over all pages
+	Count        int    // the count the service reports (the total, or the page's size); -1 when none
 	NextPage     string // URL of the next page; "" when none
 	PreviousPage string // URL of the previous page; "" when none
+	Last         bool   // next_page is null: the service says no page follows
 }
+
+// End is what the page says about the pages after it, for Paging.
+func (r *SearchResult) End() PageEnd { return PageEnd{Last: r.Last, Count: r.Count} }
 
 // SearchCompanies runs query (see Query for its language) and returns one page of matches.
 // opts may be nil.
@@ -75,13 +81,21 @@ func (c *Client) SearchCompanies(ctx context.Context, query string, opts *Search
 	if err != nil {
 		return nil, resp, err
 	}
-	count, err := flexInt(env.Count)
-	if err != nil {
-		return nil, resp, fmt.Errorf("bangwo8: GET %s: count: %w", searchPath, err)
+	res := &SearchResult{Results: env.Results.items, Count: -1}
+	if len(env.Count) > 0 {
+		count, err := flexInt(env.Count)
+		if err != nil {
+			return nil, resp, fmt.Errorf("bangwo8: GET %s: count: %w", searchPath, err)
+		}
+		res.Count = int(count)
 	}
-	res := &SearchResult{Results: env.Results, Count: int(count)}
-	if env.NextPage != nil {
-		res.NextPage = *env.NextPage
+	switch next := bytes.TrimSpace(env.NextPage); {
+	case string(next) == "null":
+		res.Last = true
+	case len(next) > 0:
+		if err := json.Unmarshal(next, &res.NextPage); err != nil {
+			return nil, resp, fmt.Errorf("bangwo8: GET %s: next_page: %w", searchPath, err)
+		}
 	}
 	if env.PreviousPage != nil {
 		res.PreviousPage = *env.PreviousPage
