@@ -196,9 +196,9 @@ func TestPagingRefusesWhatCannotAddUp(t *testing.T) {
 func TestErrorBodyIsNoEmptyList(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"error": "Unavailable", "description": "系统维护中"}`: "200 OK: Unavailable: 系统维护中",
-		`{"errcode": "500", "errmsg": "db"}`:                  "200 OK: 500: db",
-		`{"message": "Invalid resource URI"}`:                 `has no "companies" (body "{\"message\": \"Invalid resource URI\"}")`,
-		`<html>维护中</html>`:                                    "<html>维护中</html>",
+		`{"errcode": "500", "errmsg": "db"}`:               "200 OK: 500: db",
+		`{"message": "Invalid resource URI"}`:              `has no "companies" (body "{\"message\": \"Invalid resource URI\"}")`,
+		`<html>维护中</html>`:                                 "<html>维护中</html>",
 	} {
 		ts := newServer(t, reply(200, body))
 		c, _ := newTestClient(t, ts)
