@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -79,12 +80,12 @@ func Run(ctx context.Context, api API, o Options) (*Summary, error) {
 		}
 		next = &State{Version: stateVersion, Newest: prev.Newest, Seen: maps.Clone(prev.Seen), Source: describeSource(&o)}
 	}
-	src, err := newSource(api, &o, updatedStart)
+	src, err := newSource(api, &o, updatedStart, false)
 	if err != nil {
 		return nil, err
 	}
 
-	e := &export{o: &o, src: src, prev: prev, next: next, began: began,
+	e := &export{o: &o, api: api, updatedStart: updatedStart, log: log, src: src, prev: prev, next: next, began: began,
 		sum: &Summary{Summary: tally.Summary{File: o.Out}, Format: format, Source: src.name}}
 	err = atomicfile.Write(o.Out, func(f *os.File) error {
 		if o.Mapping == nil {
@@ -122,8 +123,11 @@ func describeSource(o *Options) string {
 
 // export is the state of one Run.
 type export struct {
-	o          *Options
-	src        *source
+	o            *Options
+	api          API
+	updatedStart string
+	log          *slog.Logger
+	src          *source
 	prev, next *State
 	sum        *Summary
 	began      time.Time
@@ -132,22 +136,92 @@ type export struct {
 // each reads the source and calls write for every company that belongs in the file.
 func (e *export) each(ctx context.Context, write func(c *bangwo8.Company) error) error {
 	fresh := e.src.dedup()
-	return fetchInOrder(ctx, e.o.Concurrency, e.src.fetch, func(p page) error {
-		e.sum.Pages++
-		e.sum.MissingIDs = append(e.sum.MissingIDs, p.missing...)
-		for i := range p.companies {
-			c := &p.companies[i]
-			if !e.keep(c, fresh) {
-				continue
+	var paging *bangwo8.Paging
+	consume := func(p page) error {
+		if paging != nil {
+			if n, _ := paging.Next(); p.number != n {
+				return fmt.Errorf("%s: page %d arrived when page %d was due", e.src.name, p.number, n)
 			}
-			if err := write(c); err != nil {
+			done, err := paging.Add(p.ids, p.end)
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.src.name, err)
+			}
+			if err := e.consume(ctx, p, fresh, write); err != nil {
 				return err
 			}
-			e.sum.Companies++
+			if done {
+				return errLastPage
+			}
+			return nil
 		}
-		e.progress("fetch", e.sum.Companies, 0)
-		return ctx.Err()
+		return e.consume(ctx, p, fresh, write)
+	}
+	if !e.src.paged {
+		return fetchInOrder(ctx, e.o.Concurrency, func(ctx context.Context, n int) (page, error) {
+			return e.src.fetch(ctx, n, 0)
+		}, consume)
+	}
+
+	// The first page alone: it tells the page size the service honours (Paging), and whether
+	// its records carry a status to drop the deleted ones by.
+	paging = bangwo8.NewPaging(1, e.o.PerPage)
+	first, err := e.src.fetch(ctx, 1, e.o.PerPage)
+	if err != nil {
+		return err
+	}
+	if !e.o.Filter.IncludeDeleted && withoutStatus(first.companies) {
+		e.log.Info("the companies carry no status: the service leaves the deleted ones out (deStat=0)", "source", e.src.name)
+		if e.src, err = newSource(e.api, e.o, e.updatedStart, true); err != nil {
+			return err
+		}
+		if first, err = e.src.fetch(ctx, 1, e.o.PerPage); err != nil {
+			return err
+		}
+	}
+	first.number = 1
+	if err := consume(first); errors.Is(err, errLastPage) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	from, size := paging.Next()
+	return fetchInOrder(ctx, e.o.Concurrency, func(ctx context.Context, n int) (page, error) {
+		return e.src.fetch(ctx, from+n-1, size)
+	}, func(p page) error {
+		p.number = from + p.number - 1
+		return consume(p)
 	})
+}
+
+// withoutStatus reports whether some company carries no status.
+func withoutStatus(cs []bangwo8.Company) bool {
+	for i := range cs {
+		if cs[i].Status == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// consume writes the companies of one page that belong in the file.
+func (e *export) consume(ctx context.Context, p page, fresh repeatFilter, write func(c *bangwo8.Company) error) error {
+	e.sum.Pages++
+	e.sum.MissingIDs = append(e.sum.MissingIDs, p.missing...)
+	for i := range p.companies {
+		c := &p.companies[i]
+		if c.Status == 0 && e.src.paged && !e.src.serverDeleted && !e.o.Filter.IncludeDeleted {
+			return fmt.Errorf("%s page %d: company %d carries no status, unlike those of page 1: cannot tell whether it is deleted", e.src.name, p.number, c.UID)
+		}
+		if !e.keep(c, fresh) {
+			continue
+		}
+		if err := write(c); err != nil {
+			return err
+		}
+		e.sum.Companies++
+	}
+	e.progress("fetch", e.sum.Companies, 0)
+	return ctx.Err()
 }
 
 // keep applies the filters that are local to the export.

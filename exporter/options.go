@@ -72,6 +72,43 @@ type Filter struct {
 	IncludeDeleted           bool
 }
 
+// SortField is what an export is sorted by.
+type SortField string
+
+// Sort fields: the list's created_order/updated_order, the search's sort_by.
+const (
+	SortCreated SortField = "created"
+	SortUpdated SortField = "updated"
+)
+
+// Sort orders an export. The zero value is the source's own order: ascending ids for the
+// list, ascending createDT for a search.
+type Sort struct {
+	By    SortField     // "", SortCreated or SortUpdated
+	Order bangwo8.Order // "" (asc), bangwo8.Asc or bangwo8.Desc
+}
+
+func (s Sort) order() bangwo8.Order {
+	if s.Order == "" {
+		return bangwo8.Asc
+	}
+	return s.Order
+}
+
+func (s Sort) check(ids bool) error {
+	switch {
+	case s.By != "" && s.By != SortCreated && s.By != SortUpdated:
+		return fmt.Errorf("%w: sort %q: want created or updated", ErrInvalidOptions, string(s.By))
+	case s.Order != "" && s.Order != bangwo8.Asc && s.Order != bangwo8.Desc:
+		return fmt.Errorf("%w: order %q: want asc or desc", ErrInvalidOptions, string(s.Order))
+	case s.Order != "" && s.By == "":
+		return fmt.Errorf("%w: an order needs a sort (created or updated)", ErrInvalidOptions)
+	case s.By != "" && ids:
+		return fmt.Errorf("%w: ids are exported in the order given; a sort applies to the list or a query", ErrInvalidOptions)
+	}
+	return nil
+}
+
 // Progress is what an export reports as it goes, in the shape of every run of this module:
 // Phase is "fetch" while pages arrive, "write" while a spool is written out; Done counts the
 // companies written (or spooled) so far in the phase; Total is the companies to write in the
@@ -87,6 +124,7 @@ type Options struct {
 	Filter Filter
 	Query  string  // a search query instead of the list; exclusive with IDs
 	IDs    []int64 // these companies instead of the list; exclusive with Query
+	Sort   Sort    // the order of the list or the search; not with IDs
 
 	PerPage     int    // companies per list or search page; 0 is DefaultPerPage
 	Concurrency int    // pages fetched at once; 0 is 1
@@ -136,6 +174,9 @@ func (o *Options) Check() error {
 	}
 	if s, e := o.Filter.UpdatedStart, o.Filter.UpdatedEnd; s != "" && e != "" && s > e {
 		return fmt.Errorf("%w: updated-start %s is after updated-end %s", ErrInvalidOptions, s, e)
+	}
+	if err := o.Sort.check(len(o.IDs) > 0); err != nil {
+		return err
 	}
 	switch {
 	case o.PerPage == 0:

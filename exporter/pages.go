@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
@@ -12,14 +13,23 @@ type page struct {
 	number    int
 	companies []bangwo8.Company
 	missing   []int64 // ids asked for that the service did not return (search, ids)
-	last      bool    // no page after this one
+	last      bool    // no page after this one (ids)
+
+	// What bangwo8.Paging checks (list, search): the ids of the page as the service listed
+	// them, and what the page says about the pages after it.
+	ids []int64
+	end bangwo8.PageEnd
 }
+
+// errLastPage, returned by a consume function, ends fetchInOrder without an error.
+var errLastPage = errors.New("the last page")
 
 // fetchFunc fetches page number n (from 1).
 type fetchFunc func(ctx context.Context, n int) (page, error)
 
 // fetchInOrder fetches pages 1, 2, ... with up to concurrency requests in flight and hands them
-// to consume in page order, until a page says it is the last, consume fails, or ctx ends.
+// to consume in page order, until a page says it is the last, consume fails (errLastPage:
+// says it was the last), or ctx ends.
 // The pages in flight beyond the last one are cancelled and waited for: nothing outlives it.
 // Memory is bounded by concurrency pages.
 func fetchInOrder(ctx context.Context, concurrency int, fetch fetchFunc, consume func(page) error) error {
@@ -60,7 +70,9 @@ func fetchInOrder(ctx context.Context, concurrency int, fetch fetchFunc, consume
 		if r.err != nil {
 			return r.err
 		}
-		if err := consume(r.p); err != nil {
+		if err := consume(r.p); errors.Is(err, errLastPage) {
+			return nil
+		} else if err != nil {
 			return err
 		}
 		if r.p.last {

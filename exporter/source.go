@@ -6,103 +6,127 @@ import (
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
-	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 )
 
 // source is where the companies of an export come from.
 type source struct {
-	name  string // for messages: "list", "search", "ids"
-	fetch fetchFunc
+	name string // for messages: "list", "search", "ids"
+	// fetch fetches page n of size companies (ids: chunk n; size is not used).
+	fetch func(ctx context.Context, n, size int) (page, error)
+	// paged: the pages are the service's, checked with bangwo8.Paging so that no page is
+	// missed; otherwise (ids) page.last ends the source.
+	paged bool
 	// dedup returns a fresh repeat filter for this source's order.
 	dedup func() repeatFilter
 	// local holds the date filters the source could not send to the service (ids).
 	local Filter
+	// serverDeleted: the service leaves deleted companies out (deStat=0), because their
+	// records carry no status to drop them by here.
+	serverDeleted bool
 }
 
 // newSource picks the source the options ask for. updatedStart is the effective lower bound
-// of updateDT (the filter's, or the incremental state's day when later).
-func newSource(api API, o *Options, updatedStart string) (*source, error) {
+// of updateDT (the filter's, or the incremental state's day when later). With serverDeleted
+// the list and the search leave deleted companies out on the service's side.
+func newSource(api API, o *Options, updatedStart string, serverDeleted bool) (*source, error) {
 	f := o.Filter
 	f.UpdatedStart = updatedStart
 	switch {
 	case len(o.IDs) > 0:
 		return idsSource(api, o.IDs, f), nil
 	case o.Query != "":
-		return searchSource(api, o.Query, f, o.PerPage)
+		return searchSource(api, o.Query, f, o.Sort, serverDeleted)
 	default:
-		return listSource(api, f, o.PerPage), nil
+		return listSource(api, f, o.Sort, serverDeleted), nil
 	}
 }
 
-// listSource pages the list call in ascending id order, deleted companies included (they are
-// dropped locally), so that creates land after the last page and deletes shift nothing.
-func listSource(api API, f Filter, perPage int) *source {
-	fetch := func(ctx context.Context, n int) (page, error) {
-		cs, _, err := api.ListCompanies(ctx, &bangwo8.ListOptions{
-			CreatedStart: f.CreatedStart, CreatedEnd: f.CreatedEnd,
-			UpdatedStart: f.UpdatedStart, UpdatedEnd: f.UpdatedEnd,
-			IncludeDeleted: true,
-			Page:           n,
-			PerPage:        perPage,
-		})
+// listSource pages the list, in ascending id order unless sort says otherwise. Deleted
+// companies are asked for too and dropped locally, so that creates land after the last page
+// and deletes shift nothing; unless serverDeleted, when the records carry no status.
+func listSource(api API, f Filter, sort Sort, serverDeleted bool) *source {
+	lo := bangwo8.ListOptions{
+		CreatedStart: f.CreatedStart, CreatedEnd: f.CreatedEnd,
+		UpdatedStart: f.UpdatedStart, UpdatedEnd: f.UpdatedEnd,
+		IncludeDeleted: f.IncludeDeleted || !serverDeleted,
+	}
+	switch sort.By {
+	case SortCreated:
+		lo.CreatedOrder = sort.order()
+	case SortUpdated:
+		lo.UpdatedOrder = sort.order()
+	}
+	fetch := func(ctx context.Context, n, size int) (page, error) {
+		opts := lo
+		opts.Page, opts.PerPage = n, size
+		cs, _, err := api.ListCompanies(ctx, &opts)
 		if err != nil {
 			return page{}, fmt.Errorf("list page %d: %w", n, err)
 		}
-		return page{companies: cs, last: len(cs) < perPage}, nil
+		return page{companies: cs, ids: uids(cs), end: bangwo8.NoEnd}, nil
 	}
-	return &source{name: "list", fetch: fetch, dedup: func() repeatFilter { return &ascendingIDs{} }}
+	dedup := func() repeatFilter { return &ascendingIDs{} }
+	if sort.By != "" {
+		dedup = func() repeatFilter { return &recentIDs{} }
+	}
+	return &source{name: "list", fetch: fetch, paged: true, dedup: dedup, serverDeleted: serverDeleted}
 }
 
-// searchSource pages a search by createDT ascending (deleted included) and fetches the full
-// companies of each page with show_many, keeping the search's order.
-func searchSource(api API, query string, f Filter, perPage int) (*source, error) {
+// searchSource pages a search, by createDT ascending unless sort says otherwise (deleted
+// included, unless serverDeleted), and fetches the full companies of each page with
+// show_many, keeping the search's order.
+func searchSource(api API, query string, f Filter, sort Sort, serverDeleted bool) (*source, error) {
 	q := strings.TrimSpace(query)
 	if q == "" {
 		return nil, fmt.Errorf("%w: empty query", ErrInvalidOptions)
 	}
 	// The search language has the date filters the list has: add them as terms.
 	for _, t := range []struct {
-		field field.Key
+		field string
 		op    bangwo8.Op
 		day   string
 	}{
-		{field.CreateDT, bangwo8.OpOnOrAfter, f.CreatedStart}, {field.CreateDT, bangwo8.OpOnOrBefore, f.CreatedEnd},
-		{field.UpdateDT, bangwo8.OpOnOrAfter, f.UpdatedStart}, {field.UpdateDT, bangwo8.OpOnOrBefore, f.UpdatedEnd},
+		{"createDT", bangwo8.OpOnOrAfter, f.CreatedStart}, {"createDT", bangwo8.OpOnOrBefore, f.CreatedEnd},
+		{"updateDT", bangwo8.OpOnOrAfter, f.UpdatedStart}, {"updateDT", bangwo8.OpOnOrBefore, f.UpdatedEnd},
 	} {
 		if t.day != "" {
-			q += " " + string(t.field) + string(t.op) + t.day
+			q += " " + t.field + string(t.op) + t.day
 		}
 	}
-	fetch := func(ctx context.Context, n int) (page, error) {
-		res, _, err := api.SearchCompanies(ctx, q, &bangwo8.SearchOptions{
-			IncludeDeleted: true,
-			SortBy:         bangwo8.SortByCreated,
-			SortOrder:      bangwo8.Asc,
-			Page:           n,
-			PerPage:        perPage,
-		})
+	so := bangwo8.SearchOptions{
+		IncludeDeleted: f.IncludeDeleted || !serverDeleted,
+		SortBy:         bangwo8.SortByCreated,
+		SortOrder:      bangwo8.Asc,
+	}
+	if sort.By == SortUpdated {
+		so.SortBy = bangwo8.SortByUpdated
+	}
+	if sort.By != "" {
+		so.SortOrder = sort.order()
+	}
+	fetch := func(ctx context.Context, n, size int) (page, error) {
+		opts := so
+		opts.Page, opts.PerPage = n, size
+		res, _, err := api.SearchCompanies(ctx, q, &opts)
 		if err != nil {
 			return page{}, fmt.Errorf("search %q page %d: %w", q, n, err)
 		}
-		ids := make([]int64, len(res.Results))
-		for i := range res.Results {
-			ids[i] = res.Results[i].UID
-		}
+		ids := uids(res.Results)
 		p, err := showMany(ctx, api, ids)
 		if err != nil {
 			return page{}, fmt.Errorf("search %q page %d: %w", q, n, err)
 		}
-		p.last = len(res.Results) < perPage || n*perPage >= res.Count
+		p.ids, p.end = ids, res.End()
 		return p, nil
 	}
-	return &source{name: "search", fetch: fetch, dedup: func() repeatFilter { return &recentIDs{} }}, nil
+	return &source{name: "search", fetch: fetch, paged: true, dedup: func() repeatFilter { return &recentIDs{} }, serverDeleted: serverDeleted}, nil
 }
 
 // idsSource fetches the given ids through show_many, MaxShowMany at a time, in the order
 // given. The service has no date filter there, so the filter is applied locally.
 func idsSource(api API, ids []int64, f Filter) *source {
 	chunks := (len(ids) + bangwo8.MaxShowMany - 1) / bangwo8.MaxShowMany
-	fetch := func(ctx context.Context, n int) (page, error) {
+	fetch := func(ctx context.Context, n, _ int) (page, error) {
 		if n > chunks {
 			return page{last: true}, nil
 		}
@@ -116,6 +140,15 @@ func idsSource(api API, ids []int64, f Filter) *source {
 		return p, nil
 	}
 	return &source{name: "ids", fetch: fetch, dedup: func() repeatFilter { return noRepeats{} }, local: f}
+}
+
+// uids returns the ids of companies, in order.
+func uids(cs []bangwo8.Company) []int64 {
+	ids := make([]int64, len(cs))
+	for i := range cs {
+		ids[i] = cs[i].UID
+	}
+	return ids
 }
 
 // showMany fetches ids in chunks and returns the companies in the order of ids; the ids the
