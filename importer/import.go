@@ -480,13 +480,14 @@ func (r *run) unmatchedMangled(keys map[string]struct{}) []string {
 	return out
 }
 
-// execute writes one planned row. The returned error is fatal to the run (a 401); any other
+// execute writes one planned row. The returned error is fatal to the run (a 401, 403, an
+// unknown host: bangwo8.IsConfigError); any other
 // failure is the row's, in its report line.
 func (r *run) execute(ctx context.Context, t task, res report.Row) (report.Row, error) {
 	var fatal error
 	fail := func(err error) {
 		res.Action, res.Error = report.ActionFailed, err.Error()
-		if bangwo8.IsUnauthorized(err) {
+		if bangwo8.IsConfigError(err) { // a wrong password, an unknown host: no row can succeed
 			fatal = fmt.Errorf("row %d: %w", res.Row, err)
 		}
 	}

@@ -1,0 +1,101 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/bangwo8-etl/bangwo8-etl/report"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
+)
+
+// manyFixtures are n companies with the accounts acc-1..acc-n.
+func manyFixtures(n int) []byte {
+	var parts []string
+	for i := 1; i <= n; i++ {
+		parts = append(parts, fmt.Sprintf(`{"uId": %d, "companyName": "公司%d", "serviceaccount": "acc-%d"}`, 1000+i, i, i))
+	}
+	return []byte(`{"companies": [` + strings.Join(parts, ",") + `]}`)
+}
+
+// capPerPage makes the sandbox serve at most max companies a page, whatever per_page asks.
+func capPerPage(max int) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			if n, err := strconv.Atoi(q.Get("per_page")); err == nil && n > max {
+				q.Set("per_page", strconv.Itoa(max))
+				r.URL.RawQuery = q.Encode()
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// errorIn200 answers every list and search call with an error in a 200.
+func errorIn200(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && !strings.Contains(r.URL.Path, "show_many") {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"error": "ServiceUnavailable", "description": "系统维护中"}`))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// An upsert against a server that caps per_page or answers errors with 200 finds every
+// existing company or fails: it never plans a create for a company it did not see.
+func TestUpsertLookupCannotDouble(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		rows       int // > SmallLookup: one pass through the list; else a search per key
+		middleware func(http.Handler) http.Handler
+		wantErr    string
+	}{
+		{"list, per_page capped", 300, capPerPage(100), ""},
+		{"search, per_page capped", 150, capPerPage(100), ""},
+		{"list, error in a 200", 300, errorIn200, "系统维护中"},
+		{"search, error in a 200", 150, errorIn200, "系统维护中"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, c, cnt := newSandbox(t, sandboxtest.WithFixtures(manyFixtures(tt.rows)), sandboxtest.WithConfig(func(cfg *sandbox.Config) {
+				cfg.Middleware = append(cfg.Middleware, tt.middleware)
+			}))
+			rows := [][]string{testHeader}
+			for i := 1; i <= tt.rows; i++ {
+				rows = append(rows, []string{"", fmt.Sprintf("公司%d改", i), fmt.Sprintf("acc-%d", i), "", "", "", ""})
+			}
+			in := tempPath(t, "in.xlsx")
+			writeXLSX(t, in, "", strRows(rows), false)
+			rep := tempPath(t, "report.csv")
+			sum, err := Import(context.Background(), c, in, testMapping(t, "serviceaccount"), Options{Mode: ModeUpsert, Report: rep})
+			if posts := cnt.posts.Load(); posts != 0 {
+				t.Fatalf("%d creates: duplicates of existing companies", posts)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				if cnt.puts.Load() != 0 {
+					t.Fatalf("%d updates after a failed lookup", cnt.puts.Load())
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[report.Action]int{}
+			for _, r := range readReport(t, rep) {
+				got[r.Action]++
+			}
+			if got[report.ActionUpdated] != tt.rows || sum.Created != 0 {
+				t.Fatalf("report %v, summary %+v", got, sum)
+			}
+		})
+	}
+}
