@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -235,8 +234,10 @@ func TestAnswerSizeIsBounded(t *testing.T) {
 		want    string
 	}{
 		{"huge", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Length", strconv.Itoa(maxAnswerBytes+10))
-			_, _ = io.CopyN(w, rand.Reader, maxAnswerBytes+10)
+			w.Header().Set("Content-Length", strconv.Itoa(maxAnswerBytes+1<<20))
+			for range maxAnswerBytes>>20 + 1 {
+				_, _ = w.Write(zeros)
+			}
 		}, "more than 64 MB on the wire"},
 		{"endless", func(w http.ResponseWriter, r *http.Request) {
 			for r.Context().Err() == nil {
@@ -318,8 +319,16 @@ func TestRedirectsStayOnTheBaseURL(t *testing.T) {
 		c, _ := newTestClient(t, ts)
 		_, _, err := c.CreateCompany(context.Background(), CompanyInput{CompanyName: Ptr("甲"), ServicePassword: Ptr("row-secret")})
 		var re *RedirectError
+		if !errors.As(err, &re) || errors.Is(err, ErrMaybeCreated) || ts.Hits() != 1 {
+			t.Fatalf("error %v after %d requests, want one RedirectError (a 307 did not create)", err, ts.Hits())
+		}
+		ts = newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+"/done", http.StatusSeeOther)
+		})
+		c, _ = newTestClient(t, ts)
+		_, _, err = c.CreateCompany(context.Background(), CompanyInput{CompanyName: Ptr("甲")})
 		if !errors.As(err, &re) || !errors.Is(err, ErrMaybeCreated) || ts.Hits() != 1 {
-			t.Fatalf("error %v after %d requests, want one ambiguous RedirectError", err, ts.Hits())
+			t.Fatalf("error %v after %d requests, want one ambiguous RedirectError (a 303 may have created)", err, ts.Hits())
 		}
 	})
 	if n := elsewhere.Load(); n != 0 {

@@ -74,9 +74,10 @@ func (c *Client) judge(ctx context.Context, method, path string, attempt int, re
 	if sendErr != nil {
 		if fatal := configError(sendErr); fatal != nil {
 			// A host that does not resolve, or a redirect off the base URL: sending again
-			// cannot help. A redirected POST may have been carried out.
+			// cannot help. A POST redirected by a 307 or 308 was not carried out (the server
+			// asks for it elsewhere); after another redirect it may have been.
 			var re *RedirectError
-			if method == http.MethodPost && errors.As(fatal, &re) {
+			if method == http.MethodPost && errors.As(fatal, &re) && re.StatusCode != http.StatusTemporaryRedirect && re.StatusCode != http.StatusPermanentRedirect {
 				return false, 0, &AmbiguousWriteError{Method: method, Path: path, Err: fatal}
 			}
 			return false, 0, fatal

@@ -128,9 +128,9 @@ type export struct {
 	updatedStart string
 	log          *slog.Logger
 	src          *source
-	prev, next *State
-	sum        *Summary
-	began      time.Time
+	prev, next   *State
+	sum          *Summary
+	began        time.Time
 }
 
 // each reads the source and calls write for every company that belongs in the file.

@@ -544,7 +544,7 @@ func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note 
 			return 0, "", fmt.Errorf("%w; looking for it afterwards: %v", err, ferr)
 		case found != nil:
 			return found.UID, r.opts.Lang.NoteFoundAfterLostAnswer(), nil
-		case sent > r.opts.Retries:
+		case sent > r.opts.Retries, bangwo8.IsConfigError(err): // a redirect off the base URL: sending again cannot help
 			lostAnswers := fmt.Sprintf("the answers of %d creates were", sent)
 			if sent == 1 {
 				lostAnswers = "the answer of the create was"

@@ -26,23 +26,31 @@ func writeParamError(w http.ResponseWriter, e *paramError) {
 	writeError(w, e.status, code, e.msg, nil)
 }
 
+// render is a stored company as this server answers it in the shape s (see vendor.go).
+func (a *api) render(uid int64, doc []byte, base string, s shape) []byte {
+	if a.cfg.VendorShapes {
+		return vendorJSON(uid, doc, base, s)
+	}
+	return companyJSON(uid, doc, base)
+}
+
 // writeCompanies answers {"companies": [...]} from stored rows.
-func writeCompanies(w http.ResponseWriter, rows []storedRow, base string) {
+func (a *api) writeCompanies(w http.ResponseWriter, rows []storedRow, base string, s shape) {
 	var buf bytes.Buffer
 	buf.WriteString(`{"companies":[`)
 	for i, row := range rows {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.Write(companyJSON(row.uid, row.doc, base))
+		buf.Write(a.render(row.uid, row.doc, base, s))
 	}
 	buf.WriteString("]}")
 	writeRawJSON(w, http.StatusOK, buf.Bytes())
 }
 
 // writeCompany answers {"company": {...}}.
-func writeCompany(w http.ResponseWriter, status int, uid int64, doc []byte, base string) {
-	body := append([]byte(`{"company":`), companyJSON(uid, doc, base)...)
+func (a *api) writeCompany(w http.ResponseWriter, status int, uid int64, doc []byte, base string, s shape) {
+	body := append([]byte(`{"company":`), a.render(uid, doc, base, s)...)
 	writeRawJSON(w, status, append(body, '}'))
 }
 
@@ -74,7 +82,7 @@ func (a *api) handleList(w http.ResponseWriter, r *http.Request) {
 		a.internalError(w, r, err)
 		return
 	}
-	writeCompanies(w, rows, a.baseURL(r))
+	a.writeCompanies(w, rows, a.baseURL(r), shapeList)
 }
 
 func (a *api) handleShow(w http.ResponseWriter, r *http.Request, id int64) {
@@ -87,7 +95,7 @@ func (a *api) handleShow(w http.ResponseWriter, r *http.Request, id int64) {
 		a.internalError(w, r, err)
 		return
 	}
-	writeCompany(w, http.StatusOK, id, doc, a.baseURL(r))
+	a.writeCompany(w, http.StatusOK, id, doc, a.baseURL(r), shapeList)
 }
 
 // maxShowMany bounds the ids of one show_many call.
@@ -120,7 +128,7 @@ func (a *api) handleShowMany(w http.ResponseWriter, r *http.Request) {
 		a.internalError(w, r, err)
 		return
 	}
-	writeCompanies(w, rows, a.baseURL(r))
+	a.writeCompanies(w, rows, a.baseURL(r), shapeShowMany)
 }
 
 // readCompanyBody decodes {"company": {...}} into its fields, or answers 400 and returns nil.
@@ -169,7 +177,7 @@ func (a *api) handleCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	base := a.baseURL(r)
 	w.Header().Set("Location", companyURL(base, uid))
-	writeCompany(w, http.StatusOK, uid, doc, base)
+	a.writeCompany(w, http.StatusOK, uid, doc, base, shapeWrite)
 }
 
 func (a *api) handleUpdate(w http.ResponseWriter, r *http.Request, id int64) {
@@ -193,7 +201,7 @@ func (a *api) handleUpdate(w http.ResponseWriter, r *http.Request, id int64) {
 	case d != nil:
 		writeInvalid(w, d)
 	default:
-		writeCompany(w, http.StatusOK, id, doc, a.baseURL(r))
+		a.writeCompany(w, http.StatusOK, id, doc, a.baseURL(r), shapeWrite)
 	}
 }
 
@@ -236,6 +244,10 @@ func (a *api) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	q.sortOrder = p.order("sort_order", "desc")
 	q.limit, q.offset = p.page()
+	if a.cfg.VendorShapes && p.err == nil {
+		// The vendor's search parameters name no per_page: pages are of the default size.
+		q.limit, q.offset = defaultPerPage, q.offset/q.limit*defaultPerPage
+	}
 	if p.err != nil {
 		writeParamError(w, p.err)
 		return
@@ -260,7 +272,9 @@ func (a *api) handleSearch(w http.ResponseWriter, r *http.Request) {
 		v.Set("sort_by", sortBy)
 		v.Set("sort_order", q.sortOrder)
 		v.Set("page", strconv.Itoa(page))
-		v.Set("per_page", strconv.Itoa(q.limit))
+		if !a.cfg.VendorShapes { // the vendor's link names no per_page
+			v.Set("per_page", strconv.Itoa(q.limit))
+		}
 		s := base + r.URL.Path + "?" + v.Encode()
 		return &s
 	}
@@ -269,6 +283,9 @@ func (a *api) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	if page > 1 {
 		out.PreviousPage = link(page - 1)
+	}
+	if a.cfg.VendorShapes {
+		out.Count = len(out.Results) // the example's "count": 100 beside a next_page
 	}
 	writeJSON(w, http.StatusOK, out)
 }

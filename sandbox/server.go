@@ -33,6 +33,10 @@ type Config struct {
 	// It is the seam for fault injection.
 	Middleware []func(http.Handler) http.Handler
 
+	// VendorShapes answers as the vendor's examples read literally (string ids, no status
+	// or url, a search's count per page; see vendor.go) instead of the shapes of doc.go.
+	VendorShapes bool
+
 	// Logger logs server trouble (5xx answers, failed connections); nil is silent. Passwords
 	// are never logged.
 	Logger *slog.Logger

@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +24,7 @@ type apiFlags struct {
 	burst        int
 	concurrency  int
 	retries      int
+	maxWait      time.Duration
 }
 
 // defaultRetries is how often a read or an update is sent again after a 5xx, a 429 or a
@@ -45,6 +49,7 @@ func (f *apiFlags) register(cmd *cobra.Command, a *app) {
 	fl.Float64Var(&f.rps, "rps", 10, "requests per second, shared by all workers")
 	fl.IntVar(&f.burst, "burst", 10, "requests allowed at once above the steady rate")
 	fl.IntVar(&f.concurrency, "concurrency", 4, "requests in flight at once")
+	fl.DurationVar(&f.maxWait, "max-retry-after", bangwo8.DefaultMaxRetryAfter, "the longest pause a 429's Retry-After can impose; a longer one is capped and logged (0: no cap)")
 	fl.IntVar(&f.retries, "retries", defaultRetries, "times a call is sent again after a 5xx, a 429 or a dropped connection (a create whose answer was lost is looked up first)")
 }
 
@@ -66,9 +71,9 @@ func (f *apiFlags) password(a *app) (string, error) {
 
 // check validates the flags before anything is sent.
 func (f *apiFlags) check() error {
-	u, err := url.Parse(f.baseURL)
+	u, err := url.Parse(strings.TrimSpace(f.baseURL))
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return usageErrorf("--base-url %q is not an http(s) URL", f.baseURL)
+		return usageErrorf("--base-url %q is not an http(s) URL", bangwo8.RedactURL(f.baseURL))
 	}
 	if u.User != nil {
 		return usageErrorf("--base-url must not carry credentials; use --account and BANGWO8_PASSWORD")
@@ -87,6 +92,9 @@ func (f *apiFlags) check() error {
 	}
 	if f.concurrency < 1 {
 		return usageErrorf("--concurrency must be at least 1, not %d", f.concurrency)
+	}
+	if f.maxWait < 0 {
+		return usageErrorf("--max-retry-after must not be negative, not %v", f.maxWait)
 	}
 	if f.retries < 0 {
 		return usageErrorf("--retries must not be negative, not %d", f.retries)
@@ -113,13 +121,21 @@ func (f *apiFlags) client(a *app) (*bangwo8.Client, *ratelimit.Pacer, error) {
 	}
 	cfg := a.settings.pacer
 	cfg.RPS, cfg.Burst = f.rps, f.burst
+	if cfg.MaxRetryAfter <= 0 || (f.maxWait > 0 && f.maxWait < cfg.MaxRetryAfter) {
+		cfg.MaxRetryAfter = f.maxWait // the tests' settings wait less still
+	}
 	pacer := ratelimit.New(cfg)
-	c, err := bangwo8.NewClient(f.baseURL,
+	opts := []bangwo8.Option{
 		bangwo8.WithBasicAuth(f.account, pw),
 		bangwo8.WithPacer(pacer),
 		bangwo8.WithMaxRetries(f.retries),
+		bangwo8.WithMaxRetryAfter(f.maxWait),
 		bangwo8.WithLogger(a.logger()),
-	)
+	}
+	if t := a.settings.transport; t != nil {
+		opts = append(opts, bangwo8.WithHTTPClient(&http.Client{Transport: t}))
+	}
+	c, err := bangwo8.NewClient(f.baseURL, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("client: %w", err)
 	}

@@ -34,8 +34,9 @@ const (
 
 func newDemoCmd(a *app) *cobra.Command {
 	var dir string
+	var vendorShapes bool
 	cmd := &cobra.Command{
-		Use:   "demo [--dir DIR]",
+		Use:   "demo [--dir DIR] [--vendor-shapes]",
 		Short: "Run the whole loop on a built-in sandbox: import, export, incremental export, error report",
 		Long: `demo starts a sandbox of the Bangwo8 API inside the program, on a free loopback port,
 with its data in DIR/sandbox.db, and then, with the sample files built into the program:
@@ -56,29 +57,31 @@ else needs to run, and nothing leaves the machine.`,
 					return fmt.Errorf("demo: %w", err)
 				}
 			}
-			return runDemo(cmd.Context(), a, l, dir)
+			return runDemo(cmd.Context(), a, l, dir, vendorShapes)
 		},
 	}
+	cmd.Flags().BoolVar(&vendorShapes, "vendor-shapes", false, "the sandbox answers as the vendor's examples read literally (see sandbox --vendor-shapes)")
 	cmd.Flags().StringVar(&dir, "dir", "", "directory for the demo's files (default: a new directory under "+os.TempDir()+")")
 	return cmd
 }
 
 // demo is one run of the demo: its directory, its sandbox client and what it tells.
 type demo struct {
-	dir    string
-	client *bangwo8.Client
-	story  story
+	dir          string
+	vendorShapes bool // the sandbox's answers follow the vendor's examples
+	client       *bangwo8.Client
+	story        story
 }
 
 func (d *demo) path(name string) string { return filepath.Join(d.dir, name) }
 
-func runDemo(ctx context.Context, a *app, l lang.Lang, dir string) error {
+func runDemo(ctx context.Context, a *app, l lang.Lang, dir string, vendorShapes bool) error {
 	start := time.Now()
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	d := &demo{dir: dir, story: story{w: a.streams.Out, l: l, dir: dir}}
+	d := &demo{dir: dir, vendorShapes: vendorShapes, story: story{w: a.streams.Out, l: l, dir: dir}}
 	// A demo run starts afresh: the files of an earlier run in the same directory are replaced.
 	for _, name := range []string{demoDB, demoDB + "-wal", demoDB + "-shm", demoState} {
 		if err := os.Remove(d.path(name)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -146,7 +149,7 @@ func (d *demo) startSandbox(ctx context.Context) (url string, stop func() error,
 	serveCtx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
 	go func() {
-		served <- sandbox.Serve(serveCtx, ln, store, sandbox.Config{Account: account, Password: password})
+		served <- sandbox.Serve(serveCtx, ln, store, sandbox.Config{Account: account, Password: password, VendorShapes: d.vendorShapes})
 	}()
 	return url, func() error {
 		cancel()

@@ -11,13 +11,23 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestDemo runs the demo as a newcomer would, then checks every file it says it wrote.
+// TestDemo runs the demo as a newcomer would, then checks every file it says it wrote; with
+// the sandbox in both shapes.
 func TestDemo(t *testing.T) {
 	// The demo waits for the next second (updateDT counts seconds): overlap the wait.
 	t.Parallel()
+	for _, shape := range serverShapes {
+		t.Run(shape.name, func(t *testing.T) {
+			t.Parallel()
+			testDemo(t, shape.args)
+		})
+	}
+}
+
+func testDemo(t *testing.T, shapeArgs []string) {
 	dir := filepath.Join(t.TempDir(), "演示 目录") // a path with Chinese and a space
 	var out, errOut lockedBuffer
-	code := runTest(context.Background(), []string{"demo", "--dir", dir}, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
+	code := runTest(context.Background(), append([]string{"demo", "--dir", dir}, shapeArgs...), &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut}, envOf(nil))
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/exporter"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
@@ -25,6 +26,7 @@ type exportFlags struct {
 	ids         string
 	perPage     int
 	statePath   string
+	sort, order string
 }
 
 func newExportCmd(a *app) *cobra.Command {
@@ -41,7 +43,8 @@ changed since the last run with the same state file is written.`,
 		Example: `  export BANGWO8_ACCOUNT=me BANGWO8_PASSWORD=...
   bangwo8-etl export --out companies.xlsx --mapping samples/mapping.yaml
   bangwo8-etl export --out changed.csv --state nightly.json --include-deleted --log-format json
-  bangwo8-etl export --out vip.xlsx --query "field_2:VIP createDT>=2023-01-01"`,
+  bangwo8-etl export --out vip.xlsx --query "field_2:VIP createDT>=2023-01-01"
+  bangwo8-etl export --out recent.csv --sort updated --order desc`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExport(cmd, a, &f)
@@ -59,6 +62,8 @@ changed since the last run with the same state file is written.`,
 	fl.BoolVar(&f.filter.IncludeDeleted, "include-deleted", false, "export soft-deleted companies too")
 	fl.StringVar(&f.query, "query", "", "export the matches of this search query instead of the list")
 	fl.StringVar(&f.ids, "ids", "", "export these company ids (comma separated) instead of the list")
+	fl.StringVar(&f.sort, "sort", "", "sort by created or updated (the list's created_order/updated_order, a query's sort_by; default: ids ascending, a query by created)")
+	fl.StringVar(&f.order, "order", "", "with --sort: asc or desc (default asc)")
 	fl.IntVar(&f.perPage, "per-page", exporter.DefaultPerPage, "companies per page (at most 5000)")
 	fl.StringVar(&f.statePath, "state", "", "incremental: state file of the last run; only changes since are exported")
 	_ = cmd.MarkFlagRequired("out")
@@ -72,6 +77,7 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 		Encoding:    exporter.Encoding(f.encoding),
 		Filter:      f.filter,
 		Query:       f.query,
+		Sort:        exporter.Sort{By: exporter.SortField(f.sort), Order: bangwo8.Order(f.order)},
 		PerPage:     f.perPage,
 		Concurrency: f.api.concurrency,
 		StatePath:   f.statePath,

@@ -82,6 +82,12 @@ func TestImportBinaryKilledAndResumed(t *testing.T) {
 // (custom fields of every shape included), imports it, exports again, and finds exactly the
 // edited values.
 func TestImportRoundTrip(t *testing.T) {
+	for _, shape := range serverShapes {
+		t.Run(shape.name, func(t *testing.T) { testImportRoundTrip(t, shape.opt) })
+	}
+}
+
+func testImportRoundTrip(t *testing.T, shape sandboxtest.Option) {
 	const fixtures = `{"companies": [
  {"uId": 11, "companyName": "北京金万维科技有限公司", "serviceaccount": "jwv", "servicestarttime": "2017-01-01",
   "serviceCharge": "12.50", "tableName": "a,b", "status": 1,
@@ -91,7 +97,7 @@ func TestImportRoundTrip(t *testing.T) {
  {"uId": 12, "companyName": "广州华信网络有限公司", "serviceaccount": "hx", "serveNote": "=1+1",
   "custom_fields": [{"key": "field_2", "value": "重要"}, {"key": "field_3", "value": "否"}]}
 ]}`
-	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(fixtures)))
+	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(fixtures)), shape)
 	samples := filepath.Join("..", "..", "samples", "mapping.yaml")
 	first := e.path("first.xlsx")
 	if code, _, stderr := e.run(context.Background(), "export", "--out", first, "--mapping", samples); code != exitOK {

@@ -173,7 +173,13 @@ func readReportCSV(t *testing.T, path string) [][]string {
 }
 
 func TestImportCommandUpsert(t *testing.T) {
-	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)))
+	for _, shape := range serverShapes {
+		t.Run(shape.name, func(t *testing.T) { testImportCommandUpsert(t, shape.opt) })
+	}
+}
+
+func testImportCommandUpsert(t *testing.T, shape sandboxtest.Option) {
+	e := newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)), shape)
 	in := e.csvFile("in.csv", "utf8",
 		[]string{"甲公司", "acc-1", "2017/1/1", "10", ""},            // unchanged
 		[]string{"乙公司新名", "acc-2", "", "", ""},                    // update name (empty cells keep)

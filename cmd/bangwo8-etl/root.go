@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/ratelimit"
 )
 
@@ -93,6 +95,23 @@ func usageError(err error) error {
 		return nil
 	}
 	return &exitError{code: exitUsage, err: err}
+}
+
+// configExit makes an error that only a person can fix (a wrong password, a host that does
+// not resolve, a redirect off the base URL) exit 2, saying so first, Chinese first: retrying
+// tomorrow, as scripts do after exit 1, cannot help.
+func configExit(err error) error {
+	var host *bangwo8.HostNotFoundError
+	var redirect *bangwo8.RedirectError
+	switch {
+	case bangwo8.IsUnauthorized(err), bangwo8.IsForbidden(err):
+		return &exitError{code: exitUsage, err: fmt.Errorf("账号或密码错误 / wrong account or password (BANGWO8_ACCOUNT, BANGWO8_PASSWORD): %w", err)}
+	case errors.As(err, &host):
+		return &exitError{code: exitUsage, err: fmt.Errorf("找不到服务器 %s / host %q not found: check --base-url", host.Host, host.Host)}
+	case errors.As(err, &redirect):
+		return &exitError{code: exitUsage, err: fmt.Errorf("服务器把请求转到了别处 / the server redirects elsewhere: check --base-url: %w", redirect)}
+	}
+	return err
 }
 
 // newRootCmd builds the command tree over the given streams and environment.
@@ -195,6 +214,10 @@ type settings struct {
 	// fields take the ratelimit package's defaults (retry delays from 250ms up to 30s, the
 	// pause a 429 asks for, however long).
 	pacer ratelimit.Config
+
+	// transport, when set, carries the API client's calls: the tests' seam for a host that
+	// does not resolve (without real DNS) and for a TLS server of their own.
+	transport http.RoundTripper
 }
 
 // runWith executes the command line and maps the outcome to an exit code. main passes
@@ -207,6 +230,7 @@ func runWith(ctx context.Context, args []string, streams *IOStreams, getenv func
 	if err == nil {
 		return exitOK
 	}
+	err = configExit(err)
 	fmt.Fprintf(streams.Err, "bangwo8-etl: %v\n", err)
 	if ee, ok := errors.AsType[*exitError](err); ok {
 		return ee.code

@@ -27,6 +27,7 @@ type sandboxOptions struct {
 	faultSpec     string
 	faultSeed     uint64
 	faults        sandbox.Faults
+	vendorShapes  bool
 }
 
 func newSandboxCmd(a *app) *cobra.Command {
@@ -56,6 +57,7 @@ SIGINT or SIGTERM; the data stays in --db for the next start.`,
 	f.DurationVar(&o.latency, "latency", 0, "delay added before every answer, e.g. 200ms")
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --listen address that is not loopback")
 	f.StringVar(&o.faultSpec, "faults", "", "misbehave on purpose, per authenticated request: error500=P,ratelimit429=P,lost-response=P,reset=P,slow=P:DUR")
+	f.BoolVar(&o.vendorShapes, "vendor-shapes", false, "answer as the vendor's examples read literally: string ids, no status or url, a search's count per page")
 	f.Uint64Var(&o.faultSeed, "fault-seed", 1, "seed of --faults: the same seed and request order inject the same faults")
 	return cmd
 }
@@ -144,7 +146,7 @@ func runSandbox(ctx context.Context, a *app, o sandboxOptions) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.listen, err)
 	}
-	cfg := sandbox.Config{Account: o.account, Password: o.password, Rate: o.rate, Latency: o.latency, Logger: log}
+	cfg := sandbox.Config{Account: o.account, Password: o.password, Rate: o.rate, Latency: o.latency, Logger: log, VendorShapes: o.vendorShapes}
 	var faults *sandbox.FaultInjector
 	if o.faults.Any() {
 		faults = sandbox.NewFaultInjector(o.faults)
@@ -155,7 +157,7 @@ func runSandbox(ctx context.Context, a *app, o sandboxOptions) error {
 	// The first line of stdout, which scripts and tests read to find the port.
 	fmt.Fprintf(a.streams.Out, "sandbox listening on %s\n", url)
 	log.Info("sandbox serving", "url", url, "db", o.db, "account", o.account, "companies", n,
-		"rate", o.rate, "latency", o.latency)
+		"rate", o.rate, "latency", o.latency, "vendor_shapes", o.vendorShapes)
 
 	// Serve returns once ctx (SIGINT or SIGTERM) has stopped it.
 	err = sandbox.Serve(ctx, ln, store, cfg)

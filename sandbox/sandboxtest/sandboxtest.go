@@ -54,6 +54,12 @@ func WithConfig(edit func(*sandbox.Config)) Option {
 	return func(o *options) { o.configure = append(o.configure, edit) }
 }
 
+// WithVendorShapes makes the server answer as the vendor's examples read literally (see
+// sandbox.Config.VendorShapes).
+func WithVendorShapes() Option {
+	return WithConfig(func(c *sandbox.Config) { c.VendorShapes = true })
+}
+
 // NewServer starts a sandbox with account "test" and password "secret" on an in-memory
 // store, unless options say otherwise. Failures end the test; so does a server that does not
 // stop cleanly when the test ends.
