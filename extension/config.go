@@ -83,6 +83,7 @@ func ParsePick(s string) (Pick, bool) {
 func Parse(p Params) (Config, Problems) {
 	var c Config
 	var col collector
+	checkFullWidth(p, &col)
 	parseTable(&c, p, &col)
 	c.CPara = parseCPara(p.CPara, &col)
 	c.Filter = parseFilter(p.Filter, &col)
@@ -119,6 +120,23 @@ func parseTable(c *Config, p Params, col *collector) {
 		col.add(Warning, RuleTableBoth, "tableName", name,
 			"give only one of them, or make sure tableId "+id+" is the table "+name,
 			"tableId and tableName are both given: when they point to different tables, tableName wins")
+	}
+}
+
+// fullWidth are the punctuation marks a Chinese input method types for the ones the vendor
+// reads: this toolkit takes them (see splitPairs), the vendor's page may not.
+const fullWidth = "：，"
+
+// checkFullWidth warns of full-width punctuation in the parameters made of pairs and lists.
+func checkFullWidth(p Params, col *collector) {
+	for _, param := range []struct{ name, value string }{{"cPara", p.CPara}, {"filter", p.Filter}, {"display", p.Display}} {
+		if !strings.ContainsAny(param.value, fullWidth) {
+			continue
+		}
+		canonical := strings.NewReplacer("，", ",", "：", ":").Replace(param.value)
+		col.add(Warning, RuleFullWidth, param.name, param.value,
+			"type half-width punctuation: "+param.name+"="+canonical,
+			"full-width ：or ， (a Chinese input method's): the vendor's configuration separates with half-width : and ,")
 	}
 }
 

@@ -41,6 +41,7 @@ const (
 	RulePlaceholderType  Rule = "placeholder_type"   // a placeholder of the other owner type
 	RuleDisplay          Rule = "display"            // empty or repeated display columns
 	RulePick             Rule = "pick"               // pick other than error, first or last
+	RuleFullWidth        Rule = "full_width"         // a full-width ：or ， where the vendor reads : and ,
 )
 
 // Problem is one broken rule, with the parameter and the part of its value at fault and how

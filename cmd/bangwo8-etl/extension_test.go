@@ -68,6 +68,8 @@ func TestExtensionCheck(t *testing.T) {
 		{"targets against a mapping", []string{"tableName=d&cPara=a:company_model,b:region,c:nowhere", "--mapping", mappingPath},
 			exitUsage, []string{`error [cpara_target] cPara "b:region": the column "区域" is type cascade`, `"c:nowhere": the mapping has no column of custom.nowhere`}},
 		{"mapping file", []string{mappingPath}, exitOK, []string{"ok: 0 warnings", "display: model, city"}},
+		{"full-width punctuation", []string{"tableName=devices&cPara=model：company_model，_id:company_asset"},
+			exitOK, []string{"warning [full_width] cPara", "fix: type half-width punctuation: cPara=model:company_model,_id:company_asset", "ok: 1 warnings"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
