@@ -30,6 +30,10 @@
 //   - per_page above 5000 is answered with HTTP 500, as the real service answers 10000.
 //   - GET by id and show_many return soft-deleted companies (status 2) too.
 //
+// Config.VendorShapes (the sandbox command's --vendor-shapes) takes the other reading: the
+// answers follow the vendor's examples literally (string ids, no status or url, a search's
+// count per page; see vendor.go).
+//
 // # The company external extension
 //
 // The sandbox also holds asset tables (资产表) and serves the extension page

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/extension"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
@@ -218,7 +219,7 @@ BANGWO8_BASE_URL) points it at another site, such as the sandbox. Warnings go to
 			if baseURL == "" {
 				baseURL = a.getenv("BANGWO8_BASE_URL")
 			}
-			fmt.Fprintln(a.streams.Out, m.Extension.Config.URL(baseURL))
+			fmt.Fprintln(a.streams.Out, bangwo8.RedactURL(m.Extension.Config.URL(baseURL))) // a base URL may hold a password
 			return nil
 		},
 	}
