@@ -42,6 +42,7 @@ type Client struct {
 	logger     *slog.Logger
 
 	maxRetryAfter time.Duration
+	maxAnswer     int64
 	waitMu        sync.Mutex
 	waitLogged    time.Time // the end of the last long pause logged
 
@@ -176,6 +177,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		maxRetries:    DefaultMaxRetries,
 		timeout:       DefaultTimeout,
 		maxRetryAfter: DefaultMaxRetryAfter,
+		maxAnswer:     DefaultMaxAnswerBytes,
 		logger:        slog.New(slog.DiscardHandler),
 		backoff:       ratelimit.NewBackoff(0, 0, 0),
 		sleep:         ratelimit.Sleep,

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,9 +17,22 @@ import (
 // What the client takes from a server it does not trust: an answer's size on the wire and once
 // unpacked, how long a 429 may hold it, where a redirect may lead.
 
-// maxAnswerBytes bounds an answer, on the wire and unpacked: a page of 5000 companies is a
-// few megabytes, so anything near this is not an answer (an endless body, a gzip bomb).
-const maxAnswerBytes = 64 << 20
+// DefaultMaxAnswerBytes bounds an answer, on the wire and unpacked (WithMaxAnswerBytes): a
+// page of 5000 companies is a few megabytes, so anything near this is not an answer (an
+// endless body, a gzip bomb).
+const DefaultMaxAnswerBytes = 64 << 20
+
+// WithMaxAnswerBytes bounds an answer, on the wire and unpacked (default
+// DefaultMaxAnswerBytes). A larger one fails the call, without a retry.
+func WithMaxAnswerBytes(n int64) Option {
+	return func(c *Client) error {
+		if n < 1<<10 {
+			return fmt.Errorf("max answer bytes %d: want at least 1 KB", n)
+		}
+		c.maxAnswer = n
+		return nil
+	}
+}
 
 // ErrAnswerTooLarge is matched (errors.Is) by the error of an answer larger than the client
 // reads. It is not retried.
@@ -69,9 +83,17 @@ func (c *capReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.left -= int64(n)
 	if c.left <= 0 {
-		return n, fmt.Errorf("%w: more than %d MB %s", ErrAnswerTooLarge, c.limit>>20, c.what)
+		return n, fmt.Errorf("%w: more than %s %s", ErrAnswerTooLarge, size(c.limit), c.what)
 	}
 	return n, err
+}
+
+// size spells a byte count for a message: "64 MB", "1.5 MB", "900 KB".
+func size(n int64) string {
+	if n >= 1<<20 {
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<10), 'f', -1, 64) + " KB"
 }
 
 // longWait is the wait above which the client says that it waits.

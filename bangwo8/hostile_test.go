@@ -211,12 +211,17 @@ func TestErrorBodyIsNoEmptyList(t *testing.T) {
 	}
 }
 
-// Answers are bounded on the wire and unpacked; too large is not retried.
+// Answers are bounded on the wire and unpacked; too large is not retried. The bound is 1 MB
+// here, to keep the test quick (under -race too); the default is DefaultMaxAnswerBytes.
 func TestAnswerSizeIsBounded(t *testing.T) {
-	zeros := make([]byte, 1<<20)
+	const limit = 1 << 20
+	if c, _ := NewClient("https://x"); c.maxAnswer != DefaultMaxAnswerBytes || size(DefaultMaxAnswerBytes) != "64 MB" {
+		t.Fatalf("default bound %d", c.maxAnswer)
+	}
+	zeros := make([]byte, 256<<10)
 	var bomb bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestCompression)
-	for range (maxAnswerBytes >> 20) + 2 {
+	for range 4*limit/len(zeros) + 1 {
 		_, _ = zw.Write(zeros)
 	}
 	_ = zw.Close()
@@ -234,22 +239,22 @@ func TestAnswerSizeIsBounded(t *testing.T) {
 		want    string
 	}{
 		{"huge", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Length", strconv.Itoa(maxAnswerBytes+1<<20))
-			for range maxAnswerBytes>>20 + 1 {
+			w.Header().Set("Content-Length", strconv.Itoa(limit+len(zeros)))
+			for range limit/len(zeros) + 1 {
 				_, _ = w.Write(zeros)
 			}
-		}, "more than 64 MB on the wire"},
+		}, "more than 1 MB on the wire"},
 		{"endless", func(w http.ResponseWriter, r *http.Request) {
 			for r.Context().Err() == nil {
 				if _, err := w.Write(zeros); err != nil {
 					return
 				}
 			}
-		}, "more than 64 MB on the wire"},
+		}, "more than 1 MB on the wire"},
 		{"gzip bomb", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", "gzip")
 			_, _ = w.Write(bomb.Bytes())
-		}, "more than 64 MB unpacked"},
+		}, "more than 1 MB unpacked"},
 		{"gzip", func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Accept-Encoding") != "gzip" {
 				http.Error(w, "no gzip asked for", 400)
@@ -266,7 +271,7 @@ func TestAnswerSizeIsBounded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := newServer(t, tt.handler)
-			c, _ := newTestClient(t, ts)
+			c, _ := newTestClient(t, ts, WithMaxAnswerBytes(limit))
 			list, _, err := c.ListCompanies(context.Background(), nil)
 			if tt.want == "" {
 				if err != nil || len(list) != 1 || list[0].CompanyName != "压缩" {

@@ -200,7 +200,7 @@ func (c *Client) send(ctx context.Context, method, endpoint string, body []byte)
 		return nil, nil, err
 	}
 	defer res.Body.Close()
-	data, err := readAnswer(res, maxAnswerBytes)
+	data, err := readAnswer(res, c.maxAnswer)
 	if err != nil {
 		return res, nil, fmt.Errorf("read the %d answer: %w", res.StatusCode, err)
 	}

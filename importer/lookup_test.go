@@ -53,14 +53,16 @@ func errorIn200(next http.Handler) http.Handler {
 func TestUpsertLookupCannotDouble(t *testing.T) {
 	for _, tt := range []struct {
 		name       string
+		match      string
 		rows       int // > SmallLookup: one pass through the list; else a search per key
 		middleware func(http.Handler) http.Handler
 		wantErr    string
 	}{
-		{"list, per_page capped", 300, capPerPage(100), ""},
-		{"search, per_page capped", 150, capPerPage(100), ""},
-		{"list, error in a 200", 300, errorIn200, "系统维护中"},
-		{"search, error in a 200", 150, errorIn200, "系统维护中"},
+		{"list, per_page capped", "serviceaccount", SmallLookup + 1, capPerPage(100), ""},
+		// A name search matches by "contains": 公司1 finds 公司10..公司19 too, over pages of 4.
+		{"search, per_page capped", "companyName", 30, capPerPage(4), ""},
+		{"list, error in a 200", "serviceaccount", SmallLookup + 1, errorIn200, "系统维护中"},
+		{"search, error in a 200", "companyName", 30, errorIn200, "系统维护中"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, c, cnt := newSandbox(t, sandboxtest.WithFixtures(manyFixtures(tt.rows)), sandboxtest.WithConfig(func(cfg *sandbox.Config) {
@@ -68,12 +70,18 @@ func TestUpsertLookupCannotDouble(t *testing.T) {
 			}))
 			rows := [][]string{testHeader}
 			for i := 1; i <= tt.rows; i++ {
-				rows = append(rows, []string{"", fmt.Sprintf("公司%d改", i), fmt.Sprintf("acc-%d", i), "", "", "", ""})
+				name, account := fmt.Sprintf("公司%d", i), fmt.Sprintf("acc-%d", i)
+				if tt.match == "companyName" {
+					account += "-new"
+				} else {
+					name += "改"
+				}
+				rows = append(rows, []string{"", name, account, "", "", "", ""})
 			}
 			in := tempPath(t, "in.xlsx")
 			writeXLSX(t, in, "", strRows(rows), false)
 			rep := tempPath(t, "report.csv")
-			sum, err := Import(context.Background(), c, in, testMapping(t, "serviceaccount"), Options{Mode: ModeUpsert, Report: rep})
+			sum, err := Import(context.Background(), c, in, testMapping(t, tt.match), Options{Mode: ModeUpsert, Report: rep})
 			if posts := cnt.posts.Load(); posts != 0 {
 				t.Fatalf("%d creates: duplicates of existing companies", posts)
 			}

@@ -132,6 +132,9 @@ func (f *apiFlags) client(a *app) (*bangwo8.Client, *ratelimit.Pacer, error) {
 		bangwo8.WithMaxRetryAfter(f.maxWait),
 		bangwo8.WithLogger(a.logger()),
 	}
+	if n := a.settings.maxAnswer; n > 0 {
+		opts = append(opts, bangwo8.WithMaxAnswerBytes(n))
+	}
 	if t := a.settings.transport; t != nil {
 		opts = append(opts, bangwo8.WithHTTPClient(&http.Client{Transport: t}))
 	}

@@ -28,13 +28,15 @@ func TestMain(m *testing.M) {
 // quickSettings are production's pacing with millisecond waits: retries back off from 1ms up
 // to 10ms, and no 429 holds the calls for more than 20ms, whatever its Retry-After says (the
 // sandbox's are whole seconds). What the tests prove does not hang on the length of a wait.
+// Answers are bounded at 4 MB (production: 64 MB), so that a hostile server's huge answer
+// is read quickly; the tests' pages are far smaller.
 func quickSettings() settings {
 	return settings{pacer: ratelimit.Config{
 		BackoffBase:       time.Millisecond,
 		BackoffMax:        10 * time.Millisecond,
 		DefaultRetryAfter: 20 * time.Millisecond,
 		MaxRetryAfter:     20 * time.Millisecond,
-	}}
+	}, maxAnswer: 4 << 20}
 }
 
 // testSettings are those of every run in the tests: quickSettings, or production's under

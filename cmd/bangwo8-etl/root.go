@@ -218,6 +218,11 @@ type settings struct {
 	// transport, when set, carries the API client's calls: the tests' seam for a host that
 	// does not resolve (without real DNS) and for a TLS server of their own.
 	transport http.RoundTripper
+
+	// maxAnswer bounds each answer of the API, on the wire and unpacked; 0 is the client's
+	// default (bangwo8.DefaultMaxAnswerBytes). The tests make it small, so that a huge answer
+	// costs them little.
+	maxAnswer int64
 }
 
 // runWith executes the command line and maps the outcome to an exit code. main passes
