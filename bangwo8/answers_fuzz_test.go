@@ -41,3 +41,66 @@ func FuzzErrorBody(f *testing.F) {
 		}
 	})
 }
+
+// A 2xx answer of any shape is a list or an error: an answer taken for a list has its key.
+func FuzzListAnswer(f *testing.F) {
+	for _, s := range []string{
+		`{"companies": [{"uId": "1"}]}`, `{"companies": null}`, `{}`, `{"error": "X", "description": "y"}`,
+		`{"errcode": 0, "companies": []}`, `{"results": [], "next_page": null, "count": "3"}`, `<html>`, `[]`, `null`,
+		`{"companies": [], "error": false}`, `{"company": [{"uId": 1}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	c, err := NewClient("https://x")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var list companiesEnvelope
+		if err := c.decode("GET", companiesPath, 200, body, &list); err == nil && !list.Companies.present {
+			t.Fatalf("%q: a list without its key", body)
+		}
+		var search searchEnvelope
+		if err := c.decode("GET", searchPath, 200, body, &search); err == nil && !search.Results.present {
+			t.Fatalf("%q: a search without its key", body)
+		}
+		var one companyEnvelope
+		if err := c.decode("POST", companiesPath, 200, body, &one); err == nil && !one.Company.present {
+			t.Fatalf("%q: a company without its key", body)
+		}
+	})
+}
+
+// Paging ends every listing: whatever the pages, it is done or fails within a bounded number
+// of pages once they are empty or repeat.
+func FuzzPaging(f *testing.F) {
+	f.Add(uint16(100), []byte{100, 100, 50, 0})
+	f.Add(uint16(500), []byte{100, 100, 100, 7, 0})
+	f.Add(uint16(2), []byte{2, 2, 1, 3})
+	f.Fuzz(func(t *testing.T, perPage uint16, lengths []byte) {
+		p := NewPaging(1, int(perPage%MaxPerPage)+1)
+		next := int64(1)
+		for i, n := range lengths {
+			page, size := p.Next()
+			if page < 1 || size < 1 {
+				t.Fatalf("asks for page %d of %d", page, size)
+			}
+			ids := make([]int64, n)
+			for j := range ids {
+				ids[j] = next
+				next++
+			}
+			done, err := p.Add(ids, NoEnd)
+			if done || err != nil {
+				if done && n != 0 {
+					t.Fatalf("page %d of %d companies ends the listing", i+1, n)
+				}
+				return
+			}
+		}
+		// An empty page always ends it.
+		if done, err := p.Add(nil, NoEnd); !done && err == nil {
+			t.Fatal("an empty page did not end the listing")
+		}
+	})
+}
