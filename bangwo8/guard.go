@@ -112,14 +112,15 @@ func WithMaxRetryAfter(d time.Duration) Option {
 	}
 }
 
-// boundWait caps the Retry-After of a 429 and logs a long pause once: all the workers that
-// meet the same pause log one line between them.
+// boundWait caps the Retry-After of a 429, and logs a capped or long pause once: all the
+// workers that meet the same pause log one line between them.
 func (c *Client) boundWait(ctx context.Context, method, path string, retryAfter time.Duration) time.Duration {
 	asked := retryAfter
 	if c.maxRetryAfter > 0 && retryAfter > c.maxRetryAfter {
 		retryAfter = c.maxRetryAfter
 	}
-	if retryAfter < longWait {
+	capped := asked != retryAfter
+	if !capped && retryAfter < longWait {
 		return retryAfter
 	}
 	until := c.now().Add(retryAfter)
@@ -135,7 +136,7 @@ func (c *Client) boundWait(ctx context.Context, method, path string, retryAfter 
 	attrs := []slog.Attr{slog.String("method", method), slog.String("path", path),
 		slog.Duration("wait", retryAfter), slog.Time("until", until)}
 	msg := "bangwo8 rate limited: waiting"
-	if asked != retryAfter {
+	if capped {
 		msg = "bangwo8 rate limited: Retry-After capped"
 		attrs = append(attrs, slog.Duration("retry_after", asked))
 	}

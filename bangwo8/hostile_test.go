@@ -378,6 +378,23 @@ func TestRetryAfterIsBounded(t *testing.T) {
 	if n := strings.Count(logs.String(), "rate limited: waiting"); n != 1 || len(sleeps.Delays()) != 2 {
 		t.Fatalf("%d wait lines for 2 waits of one pause:\n%s", n, logs.String())
 	}
+
+	// A short pause is not worth a line, unless it was capped.
+	for _, tt := range []struct {
+		retryAfter string
+		max        time.Duration
+		want       int
+	}{{"3", DefaultMaxRetryAfter, 0}, {"3", 2 * time.Second, 1}} {
+		ts = newServer(t, reply(429, `{}`, "Retry-After", tt.retryAfter), reply(200, `{"companies": []}`))
+		logs.Reset()
+		c, _ = newTestClient(t, ts, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))), WithMaxRetryAfter(tt.max))
+		if _, _, err := c.ListCompanies(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(logs.String(), "bangwo8 rate limited"); n != tt.want {
+			t.Errorf("Retry-After %s, cap %v: %d lines, want %d:\n%s", tt.retryAfter, tt.max, n, tt.want, logs.String())
+		}
+	}
 }
 
 // A wrong password and a host that does not resolve fail at once: retries cannot fix them.

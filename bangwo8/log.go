@@ -8,10 +8,11 @@ import (
 )
 
 // logAttempt logs one attempt: at debug when it succeeded, at info when it failed (the retry
-// or the caller's error says what happens next). Error texts never hold credentials.
+// or the caller's error says what happens next), except a failure only a person can fix
+// (IsConfigError), which ends the run with its own line. Error texts never hold credentials.
 func (c *Client) logAttempt(ctx context.Context, method, path string, attempt int, res *http.Response, elapsed time.Duration, err error) {
 	level := slog.LevelDebug
-	if err != nil {
+	if err != nil && !IsConfigError(err) {
 		level = slog.LevelInfo
 	}
 	if !c.logger.Enabled(ctx, level) {
