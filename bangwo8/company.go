@@ -392,6 +392,26 @@ func (in *CompanyInput) Set(key field.Key, value string) error {
 	return nil
 }
 
+// Get returns the value in sets for the writable documented field key, as text (integers in
+// decimal), and whether in sets it: the reverse of Set.
+func (in *CompanyInput) Get(key field.Key) (string, bool) {
+	s, ok := slots[key]
+	switch {
+	case !ok || s.kind == field.Custom:
+		return "", false
+	case s.inText != nil:
+		if v := *s.inText(in); v != nil {
+			return *v, true
+		}
+		return "", false
+	case s.inGetInt != nil:
+		if n, ok := s.inGetInt(in); ok {
+			return strconv.FormatInt(n, 10), true
+		}
+	}
+	return "", false
+}
+
 // slot says where a documented field lives in a Company and in a CompanyInput: the text
 // accessors for a field of a string kind, the integer ones for Int and Enum, neither for
 // custom_fields. The in* accessors are nil for a read-only field.
@@ -402,6 +422,8 @@ type slot struct {
 	getInt func(*Company) int64
 	setInt func(*Company, int64)
 	inInt  func(*CompanyInput, int64)
+	// inGetInt reads an integer field of a CompanyInput: false when it is not set.
+	inGetInt func(*CompanyInput) (int64, bool)
 }
 
 // slots holds the slot of every documented field (field.All), and only those: the one place
@@ -417,6 +439,12 @@ var slots = func() map[field.Key]*slot {
 		}
 		if in != nil {
 			s.inInt = func(i *CompanyInput, n int64) { *in(i) = &n }
+			s.inGetInt = func(i *CompanyInput) (int64, bool) {
+				if p := *in(i); p != nil {
+					return *p, true
+				}
+				return 0, false
+			}
 		}
 		return s
 	}
@@ -444,6 +472,12 @@ var slots = func() map[field.Key]*slot {
 			getInt: func(c *Company) int64 { return int64(c.Status) },
 			setInt: func(c *Company, n int64) { c.Status = int(n) },
 			inInt:  func(in *CompanyInput, n int64) { in.Status = Ptr(int(n)) },
+			inGetInt: func(in *CompanyInput) (int64, bool) {
+				if in.Status == nil {
+					return 0, false
+				}
+				return int64(*in.Status), true
+			},
 		},
 		field.ServiceGroupID: text(func(c *Company) *string { return &c.ServiceGroupID }, func(in *CompanyInput) **string { return &in.ServiceGroupID }),
 	}

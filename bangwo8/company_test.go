@@ -391,3 +391,24 @@ func TestCompanyInputSet(t *testing.T) {
 		}
 	}
 }
+
+// TestCompanyInputGet reads back every writable field Set sets, and nothing it does not.
+func TestCompanyInputGet(t *testing.T) {
+	var in CompanyInput
+	set := map[field.Key]string{"companyName": "甲", "userGroup": "12", "status": "2", "serviceCharge": "1.50", "servicestarttime": ""}
+	for k, v := range set {
+		if err := in.Set(k, v); err != nil {
+			t.Fatalf("Set(%s): %v", k, err)
+		}
+	}
+	for _, f := range field.All() {
+		got, ok := in.Get(f.Key)
+		want, wantOK := set[f.Key]
+		if got != want || ok != wantOK {
+			t.Errorf("Get(%s) = %q, %v; want %q, %v", f.Key, got, ok, want, wantOK)
+		}
+	}
+	if _, ok := in.Get("nope"); ok {
+		t.Error("Get of an unknown key reports it set")
+	}
+}

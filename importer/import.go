@@ -258,12 +258,12 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 			return nil
 		}
 		g.Go(func() error {
-			res, fatal := r.execute(wctx, t, base)
+			res, changes, fatal := r.execute(wctx, t, base)
 			var done *mapping.Record
 			if res.Action == report.ActionCreated || res.Action == report.ActionUpdated {
 				done = t.rec
 			}
-			r.sink.put(t.seq, r.describe(t, res), done)
+			r.sink.put(t.seq, r.describe(t, res), done, changes...)
 			return fatal
 		})
 		return nil
@@ -480,10 +480,11 @@ func (r *run) unmatchedMangled(keys map[string]struct{}) []string {
 	return out
 }
 
-// execute writes one planned row. The returned error is fatal to the run (a 401, 403, an
-// unknown host: bangwo8.IsConfigError); any other
-// failure is the row's, in its report line.
-func (r *run) execute(ctx context.Context, t task, res report.Row) (report.Row, error) {
+// execute writes one planned row and returns, for an update, the fields it changed with their
+// values before and after (for the journal, so that undo can restore them). The returned error
+// is fatal to the run (a 401, 403, an unknown host: bangwo8.IsConfigError); any other failure
+// is the row's, in its report line.
+func (r *run) execute(ctx context.Context, t task, res report.Row) (report.Row, []FieldChange, error) {
 	var fatal error
 	fail := func(err error) {
 		res.Action, res.Error = report.ActionFailed, err.Error()
@@ -493,21 +494,28 @@ func (r *run) execute(ctx context.Context, t task, res report.Row) (report.Row, 
 	}
 	switch t.action {
 	case report.ActionUpdate:
+		changes := fieldChanges(t.target, &t.input, t.changes)
+		if err := r.sink.intendUpdate(t.rec, t.target.UID, changes); err != nil {
+			fail(err) // as a create's intent: nothing was sent
+			return res, nil, fatal
+		}
 		r.sink.wrote()
-		if _, _, err := r.api.UpdateCompany(ctx, t.target.UID, t.input); err != nil {
+		after, _, err := r.api.UpdateCompany(ctx, t.target.UID, t.input)
+		if err != nil {
 			fail(err)
-			return res, fatal
+			return res, nil, fatal
 		}
 		res.Action = report.ActionUpdated
+		return res, written(changes, after), nil
 	case report.ActionCreate:
 		uid, note, err := r.create(ctx, t.rec)
 		if err != nil {
 			fail(err)
-			return res, fatal
+			return res, nil, fatal
 		}
 		res.Action, res.UID, res.Note = report.ActionCreated, uidText(uid), note
 	}
-	return res, nil
+	return res, nil, nil
 }
 
 // create creates the company of rec, never twice. The client sends a create again when it

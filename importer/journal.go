@@ -32,7 +32,8 @@ const (
 )
 
 // journalVersion 2 binds a journal to the account, server and mapping and recognises rows
-// by identity; version 1 bound it to the input's bytes and rows by number.
+// by identity, and keeps for undo the values before and after of the fields an update
+// changes, and an update's intent; version 1 bound it to the input's bytes and rows by number.
 const journalVersion = 2
 
 type journalHeader struct {
@@ -45,13 +46,16 @@ type journalHeader struct {
 	Mode    Mode   `json:"mode"`
 }
 
-// JournalEntry is one finished row.
+// JournalEntry is one finished row, or the intent of a write about to be sent.
 type JournalEntry struct {
 	Row    int           `json:"row"`
 	ID     string        `json:"id"` // rowIdentity
 	Key    string        `json:"key,omitempty"`
 	Action report.Action `json:"action"`
 	UID    int64         `json:"uId,omitempty"`
+	// Changes are the fields an update changes, with the values before and after: what undo
+	// restores (see FieldChange).
+	Changes []FieldChange `json:"changes,omitempty"`
 }
 
 // rowIdentity is how a journal recognises a row across runs and fixes of the file: by its
@@ -68,9 +72,13 @@ func rowIdentity(rec *mapping.Record) string {
 	return "content:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// actionCreating marks, in the journal, a create about to be sent: a row that has it but no
-// finished entry may have been created by a run that was killed before it heard the answer.
-const actionCreating report.Action = "creating"
+// Intents, in the journal, of a write about to be sent. A row that has one but no finished
+// entry may have been written by a run that was killed before it heard the answer: a create
+// is looked up before it is sent again, and undo checks an update's fields.
+const (
+	ActionCreating report.Action = "creating"
+	ActionUpdating report.Action = "updating"
+)
 
 type journal struct {
 	f        *os.File
@@ -122,7 +130,7 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 	good := bytes.LastIndexByte(data, '\n') + 1 // everything after the last newline is torn
 	j := &journal{done: map[string]JournalEntry{}, intents: map[string]bool{}, lastSync: time.Now()}
 	sc := bufio.NewScanner(bytes.NewReader(data[:good]))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sc.Buffer(make([]byte, 64<<10), 16<<20) // an update's line carries its old and new values
 	line := 0
 	for sc.Scan() {
 		line++
@@ -140,8 +148,11 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Row <= 0 || e.ID == "" {
 			return nil, fmt.Errorf("journal %s: line %d is not a journal entry", path, line)
 		}
-		if e.Action == actionCreating {
+		switch e.Action {
+		case ActionCreating:
 			j.intents[e.ID] = true
+			continue
+		case ActionUpdating: // for undo; the run plans the row afresh
 			continue
 		}
 		j.done[e.ID] = e
@@ -212,7 +223,13 @@ func (j *journal) record(e JournalEntry) error {
 // request, so that a run killed before the answer leaves a trace; the OS keeps it even if the
 // process dies before the next sync.
 func (j *journal) intend(row int, id, key string) error {
-	return j.append(JournalEntry{Row: row, ID: id, Key: key, Action: actionCreating})
+	return j.append(JournalEntry{Row: row, ID: id, Key: key, Action: ActionCreating})
+}
+
+// intendUpdate records, as intend does, that an update of company uid is about to be sent,
+// with the fields it changes: undo then checks them even if the run dies before the answer.
+func (j *journal) intendUpdate(row int, id, key string, uid int64, changes []FieldChange) error {
+	return j.append(JournalEntry{Row: row, ID: id, Key: key, Action: ActionUpdating, UID: uid, Changes: changes})
 }
 
 func (j *journal) sync() error {

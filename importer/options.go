@@ -100,7 +100,8 @@ type Options struct {
 	// with another mapping (e.g. the SHA-256 of the mapping file).
 	MappingDigest string
 	// Account and Server (the base URL) bind the journal to the account written to: a
-	// journal of another account or server is refused (ErrJournalMismatch).
+	// journal of another account or server is refused (ErrJournalMismatch), and undo writes
+	// to the same one.
 	Account, Server string
 
 	// WriteGrace is how long writes already in flight may take to finish after the context is

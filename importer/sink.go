@@ -78,14 +78,25 @@ func (s *sink) intend(rec *mapping.Record) error {
 	return s.journal.intend(rec.Row, rowIdentity(rec), rec.Key)
 }
 
+// intendUpdate journals an update about to be sent (see journal.intendUpdate).
+func (s *sink) intendUpdate(rec *mapping.Record, uid int64, changes []FieldChange) error {
+	if s.journal == nil || s.journal.f == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.journal.intendUpdate(rec.Row, rowIdentity(rec), rec.Key, uid, changes)
+}
+
 // put records row number seq (0-based, in file order). A row put with its record (journal)
-// is appended to the journal: a row that needs no write when the same command runs again.
-func (s *sink) put(seq int, r report.Row, journal *mapping.Record) {
+// is appended to the journal: a row that needs no write when the same command runs again;
+// an update's changes go with it, for undo.
+func (s *sink) put(seq int, r report.Row, journal *mapping.Record, changes ...FieldChange) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if journal != nil && s.journal != nil && s.journal.f != nil && s.journalErr == nil {
 		uid, _ := strconv.ParseInt(r.UID, 10, 64) // "" for none
-		s.journalErr = s.journal.record(JournalEntry{Row: r.Row, ID: rowIdentity(journal), Key: r.Key, Action: r.Action, UID: uid})
+		s.journalErr = s.journal.record(JournalEntry{Row: r.Row, ID: rowIdentity(journal), Key: r.Key, Action: r.Action, UID: uid, Changes: changes})
 		s.err = cmp.Or(s.err, s.journalErr)
 	}
 	s.sum.count(r.Action)
