@@ -100,7 +100,8 @@ type Journal struct {
 	Entries []JournalEntry
 }
 
-// ReadJournal reads the journal at path without changing it.
+// ReadJournal reads the journal at path without changing it. A journal of another version is
+// refused: the version 1 kept no values before an update and did not name the service.
 func ReadJournal(path string) (*Journal, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -115,6 +116,9 @@ func ReadJournal(path string) (*Journal, error) {
 			var h journalHeader
 			if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Kind != journalKind {
 				return nil, fmt.Errorf("journal %s: line 1 is not a bangwo8-etl import journal header", path)
+			}
+			if h.Version != journalVersion {
+				return nil, fmt.Errorf("journal %s was written by another version of bangwo8-etl (journal version %d, not %d), which did not record the service or the values before each update", path, h.Version, journalVersion)
 			}
 			j = &Journal{Path: path, Input: h.Input, Mode: h.Mode, Version: h.Version, Account: h.Account, Server: h.Server}
 			continue

@@ -118,7 +118,7 @@ func FuzzReadJournal(f *testing.F) {
 	f.Add([]byte(`{"journal":"bangwo8-etl import journal","version":2,"input":"in.csv","mode":"upsert","account":"a","server":"http://x"}` +
 		"\n" + `{"row":2,"id":"key:a","action":"updating","uId":5,"changes":[{"field":"custom.f","old":["a"],"new":"b"}]}` + "\n" + `{"row":3,"ac`))
 	f.Add([]byte("not json\n"))
-	f.Add([]byte(`{"journal":"bangwo8-etl import journal"}` + "\n" + `{"row":1,"id":"x","changes":[{"old":{}}]}` + "\n"))
+	f.Add([]byte(`{"journal":"bangwo8-etl import journal","version":2}` + "\n" + `{"row":1,"id":"x","changes":[{"old":{}}]}` + "\n"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := dir + "/run.jsonl"

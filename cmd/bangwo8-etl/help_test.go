@@ -21,6 +21,7 @@ func TestHelpShowsExamplesAndDefaults(t *testing.T) {
 		{"sandbox", []string{"bangwo8-etl sandbox --db", `(default "127.0.0.1:8080")`}},
 		{"extension check", []string{"bangwo8-etl extension check 'https://"}},
 		{"extension url", []string{"bangwo8-etl extension url --mapping"}},
+		{"undo", []string{"bangwo8-etl undo --journal", "--dry-run", "--yes"}},
 		{"", []string{"bangwo8-etl demo", `(default "text")`}},
 	} {
 		t.Run(tc.cmd, func(t *testing.T) {

@@ -28,6 +28,7 @@ func runProcess(s settings) int {
 		Out:           os.Stdout,
 		Err:           os.Stderr,
 		ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		InIsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
 	}
 	return runWith(ctx, os.Args[1:], streams, os.Getenv, s)
 }

@@ -32,6 +32,7 @@ type IOStreams struct {
 	Out           io.Writer
 	Err           io.Writer
 	ErrIsTerminal bool // draw progress bars only on a terminal
+	InIsTerminal  bool // a person can answer a question (undo asks before writing)
 }
 
 // app is what every command shares: streams, environment, settings, and the global flags.
@@ -203,6 +204,7 @@ func subcommands(a *app) []*cobra.Command {
 		newDemoCmd(a), newTemplateCmd(a),
 		newExtensionCmd(a),
 		newSamplesCmd(a),
+		newUndoCmd(a),
 		// new commands are added here
 	}
 }
