@@ -15,10 +15,11 @@ import (
 )
 
 // Apply writes the plan: one update per company that needs one (the old values of the fields
-// to restore, or status 2 for a company to delete), at most opts.Concurrency at once. A company whose update fails is Failed, with the reason, and the others
-// go on; a 401 stops the undo, and so does ctx: the companies not written are NotDone. The
-// error is nil unless the undo could not finish; the plan then says how far it got, and the
-// same undo run again finishes it.
+// to restore, or status 2 for a company to delete), at most opts.Concurrency at once. A
+// company whose update fails is Failed, with the reason, and the others go on; a wrong
+// password or an unknown host (bangwo8.IsConfigError) stops the undo, and so does ctx: the
+// companies not written are NotDone. The error is nil unless the undo could not finish; the
+// plan then says how far it got, and the same undo run again finishes it.
 func (p *Plan) Apply(ctx context.Context, api API, opts Options) error {
 	start := time.Now()
 	p.Applied = true
@@ -50,12 +51,12 @@ func (p *Plan) Apply(ctx context.Context, api API, opts Options) error {
 			switch {
 			case err == nil:
 				return nil
-			case gctx.Err() != nil && !bangwo8.IsUnauthorized(err):
+			case gctx.Err() != nil && !bangwo8.IsConfigError(err):
 				c.State = NotDone // cut off: the next undo sees whether it took
 				return nil
 			}
 			c.State, c.Err = Failed, err.Error()
-			if bangwo8.IsUnauthorized(err) {
+			if bangwo8.IsConfigError(err) { // a wrong password, an unknown host: no company can succeed
 				return fmt.Errorf("company %d: %w", c.UID, err)
 			}
 			return nil
