@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
@@ -126,4 +127,41 @@ func (l Lang) PatternWords(pattern string) (string, bool) {
 		words += l.Pick("和 ", " and ") + strings.Join(chars, " ")
 	}
 	return words, words != ""
+}
+
+// HeaderProblems says, for a header row the mapping cannot read, what is missing or doubled
+// and which header is almost right, then what the row holds (header, at row headerRow). In
+// English it is "" : the importer's error says it.
+func (l Lang) HeaderProblems(problems []mapping.Problem, header []string, headerRow int) string {
+	if l == English {
+		return ""
+	}
+	var parts []string
+	for _, p := range problems {
+		if p.Severity != mapping.Error {
+			continue
+		}
+		var s string
+		switch p.Rule {
+		case mapping.RuleMissingColumn:
+			s = fmt.Sprintf("缺少列「%s」", p.Header)
+			if p.Suggestion != "" {
+				if i := slices.Index(header, p.Suggestion); i >= 0 {
+					s += fmt.Sprintf("，是不是第 %s 列的「%s」？表头要和映射文件写得一模一样", mapping.ColumnLetter(i), strings.TrimSpace(p.Suggestion))
+				}
+			}
+		case mapping.RuleDuplicateHeader:
+			s = fmt.Sprintf("表头「%s」出现了两次（%s）", strings.TrimSpace(p.Value), p.Message)
+		default:
+			s = p.Message
+		}
+		parts = append(parts, s)
+	}
+	var cells []string
+	for i, h := range header {
+		if h = strings.TrimSpace(h); h != "" {
+			cells = append(cells, mapping.ColumnLetter(i)+" "+h)
+		}
+	}
+	return fmt.Sprintf("表头（第 %d 行）不对：%s。这一行是：%s", headerRow, strings.Join(parts, "；"), joinShort(cells, 30))
 }

@@ -121,7 +121,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 		logSummary(log, "import done", sum, paceAttrs(pacer, sum.Elapsed.Seconds())...)
 	}
 	if err != nil {
-		return importExit(err)
+		return importExit(err, l)
 	}
 	if sum.Rows == 0 {
 		return noRowsError(sum)

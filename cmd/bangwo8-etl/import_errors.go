@@ -77,14 +77,21 @@ func sameFile(a, b string) bool {
 	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
-// importExit maps an importer error to an exit code: a file that cannot be found or opened,
+// importExit maps an importer error to an exit code, and says a header error in l: a file that cannot be found or opened,
 // or a journal of another run, is a usage error (2); a file whose header or syntax is bad is
 // invalid input (3); the rest (a 401, the network, Ctrl-C) failed the run (1).
-func importExit(err error) error {
+func importExit(err error, l lang.Lang) error {
 	var ie *sheet.InputError
 	var he *importer.HeaderError
 	switch {
 	case errors.As(err, &he):
+		if zh := l.HeaderProblems(he.Problems, he.Header, he.HeaderRow); zh != "" {
+			where := he.File
+			if he.Sheet != "" {
+				where += fmt.Sprintf(" [%s]", he.Sheet)
+			}
+			err = fmt.Errorf("%s：%s\n(%w)", where, zh, err)
+		}
 		return &exitError{code: exitPartial, err: err}
 	case errors.As(err, &ie) && (ie.Line > 0 || ie.Row > 0):
 		return &exitError{code: exitPartial, err: err}

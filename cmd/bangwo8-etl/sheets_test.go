@@ -164,6 +164,10 @@ func TestOfficeNearMissHeaders(t *testing.T) {
 		`required column "公司名称" is missing; did you mean "公司名称（必填）" (column A)?`,
 		`required column "服务账号" is missing; did you mean "服务帐号" (column B)?`,
 		`row 1 holds A 公司名称（必填）, B 服务帐号, C 服务开始时间`,
+		// Chinese first.
+		"near-miss.xlsx [near-miss]：表头（第 1 行）不对：缺少列「公司名称」，是不是第 A 列的「公司名称（必填）」？",
+		"缺少列「服务账号」，是不是第 B 列的「服务帐号」？",
+		"这一行是：A 公司名称（必填）、B 服务帐号、C 服务开始时间",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)

@@ -48,7 +48,7 @@ invalid.`,
 			})
 			progress.done()
 			if err != nil {
-				return importExit(err)
+				return importExit(err, l)
 			}
 			logSummary(log, "validate done", sum)
 			return rowsExit(sum, l)
