@@ -38,8 +38,13 @@ func writeBigXLSX(b *testing.B, path string, n int) {
 	if err := sw.SetRow("A1", row); err != nil {
 		b.Fatal(err)
 	}
+	// Dates as a spreadsheet program stores them: serials with a date format.
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		b.Fatal(err)
+	}
 	for i := 1; i <= n; i++ {
-		row = []any{"", fmt.Sprintf("公司%07d", i), fmt.Sprintf("acc-%07d", i), 42736 + i%3000, float64(i%1000) / 4, "", "北京市/海淀区"}
+		row = []any{"", fmt.Sprintf("公司%07d", i), fmt.Sprintf("acc-%07d", i), excelize.Cell{StyleID: date, Value: 42736 + i%3000}, float64(i%1000) / 4, "", "北京市/海淀区"}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := sw.SetRow(cell, row); err != nil {
 			b.Fatal(err)

@@ -179,3 +179,29 @@ func BenchmarkCheckSheetXML(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckSheetXMLWithDates is BenchmarkCheckSheetXML when the workbook has date formats:
+// the same reading also follows each cell's style and hands every row's date-formatted cells
+// to the reader (drained here as the reader would).
+func BenchmarkCheckSheetXMLWithDates(b *testing.B) {
+	in := b.TempDir() + "/big.xlsx"
+	writeBigXLSX(b, in, 100_000)
+	b.ResetTimer()
+	for b.Loop() {
+		out := make(chan dateCells, 1024)
+		done := make(chan int)
+		go func() {
+			n := 0
+			for d := range out {
+				n += len(d.cols)
+			}
+			done <- n
+		}()
+		scan := &dateScan{styles: map[int]bool{0: true, 1: true}, out: out, ctx: context.Background()}
+		err := checkSheetXML(context.Background(), in, "Sheet1", scan)
+		close(out)
+		if n := <-done; err != nil || n == 0 {
+			b.Fatal(err, n)
+		}
+	}
+}

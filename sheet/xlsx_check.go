@@ -85,7 +85,15 @@ func (d *dateScan) token(tok xml.Token) bool {
 			if typ := attr(t, "t"); typ != "" && typ != "n" {
 				return true
 			}
-			if s, err := strconv.Atoi(attr(t, "s")); err == nil && d.styles[s] {
+			style := 0 // a cell without s has the workbook's first style
+			if v := attr(t, "s"); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return true
+				}
+				style = n
+			}
+			if d.styles[style] {
 				d.cur = append(d.cur, col-1)
 			}
 		}
