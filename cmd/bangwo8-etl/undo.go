@@ -98,7 +98,7 @@ func runUndo(ctx context.Context, a *app, f *undoFlags) error {
 	plan, err := undo.Prepare(ctx, client, j, opts)
 	progress.done()
 	if err != nil {
-		return importExit(err)
+		return importExit(err, l)
 	}
 	shown := undoPlanLines
 	if f.verbose || f.dryRun {
@@ -118,7 +118,7 @@ func runUndo(ctx context.Context, a *app, f *undoFlags) error {
 		attrs = append(attrs, "report", f.report, "seconds", time.Since(start).Seconds())
 		log.Info("undo done", append(attrs, paceAttrs(pacer, time.Since(start).Seconds())...)...)
 		if applyErr != nil {
-			return importExit(applyErr)
+			return importExit(applyErr, l)
 		}
 		if !plan.Settled() {
 			return &exitError{code: exitPartial, err: fmt.Errorf("not everything can be undone (conflicts, passwords, companies not found): see %s", f.report)}
