@@ -1,6 +1,7 @@
 package bangwo8
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -53,20 +54,15 @@ func readAnswer(res *http.Response, limit int64) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("content encoding %q: only gzip was asked for", enc)
 	}
-	var buf []byte
+	var buf bytes.Buffer
 	if n := res.ContentLength; n > 0 && n <= limit {
-		buf = make([]byte, 0, n+1)
+		buf.Grow(int(n) + bytes.MinRead) // ReadFrom reads into MinRead bytes of room
 	}
-	w := bytesWriter{buf}
-	if _, err := io.Copy(&w, body); err != nil {
+	if _, err := buf.ReadFrom(body); err != nil {
 		return nil, err
 	}
-	return w.b, nil
+	return buf.Bytes(), nil
 }
-
-type bytesWriter struct{ b []byte }
-
-func (w *bytesWriter) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
 // capReader fails with ErrAnswerTooLarge once more than limit bytes have been read.
 type capReader struct {
