@@ -109,12 +109,20 @@ type companyList struct {
 }
 
 func (l *companyList) UnmarshalJSON(b []byte) error {
-	l.present = true
-	if string(bytes.TrimSpace(b)) == "null" {
-		l.items = nil
+	l.present, l.items = true, nil
+	if string(trimSpaceBytes(b)) == "null" {
 		return nil
 	}
-	return json.Unmarshal(b, &l.items)
+	// encoding/json has checked the whole answer before it calls this: the records are
+	// walked once (decode.go), not validated again as an array and again one by one.
+	return elements(b, func(val []byte) error {
+		l.items = append(l.items, Company{})
+		if err := decodeCompany(val, &l.items[len(l.items)-1]); err != nil {
+			l.items = nil
+			return fmt.Errorf("company: %w", err)
+		}
+		return nil
+	})
 }
 
 // companiesEnvelope is {"companies": [...]}; null is an empty list, a missing key an error.
