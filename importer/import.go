@@ -366,22 +366,22 @@ func (r *run) plan(t *task) error {
 			return err
 		}
 	}
-	rec, field := t.rec, r.m.Match
+	rec, match := t.rec, r.m.Match
 	if byUID(r.m, r.opts.Mode, rec) {
 		return r.planByUID(t)
 	}
-	if field == "" || (rec.Key == "" && r.opts.Mode != ModeUpdate) {
+	if match == "" || (rec.Key == "" && r.opts.Mode != ModeUpdate) {
 		t.action = report.ActionCreate
 		return nil
 	}
 	if rec.Key == "" {
-		return fmt.Errorf("no %s: mode update matches rows by it", field)
+		return fmt.Errorf("no %s: mode update matches rows by it", match)
 	}
 	found := r.existing.get(rec.Key)
 	if len(found) == 0 {
 		if near := r.ids.near[rec.Key]; len(near) > 0 {
 			c := near[0]
-			return errors.New(r.opts.Lang.MangledKey(r.keyHeader(), rec.Key, keyOf(c, field), c.CompanyName, c.UID))
+			return errors.New(r.opts.Lang.MangledKey(r.keyHeader(), rec.Key, keyOf(c, match), c.CompanyName, c.UID))
 		}
 	}
 	switch {
@@ -390,9 +390,11 @@ func (r *run) plan(t *task) error {
 		for i, c := range found {
 			ids[i] = uidText(c.UID)
 		}
-		return fmt.Errorf("%d companies have %s %q (uId %s): the row cannot tell which one", len(found), field, rec.Key, strings.Join(ids, ", "))
-	case len(found) == 0 && (r.opts.Mode == ModeUpdate || field == "uId"):
-		return fmt.Errorf("no company has %s %q", field, rec.Key)
+		return fmt.Errorf("%d companies have %s %q (uId %s): the row cannot tell which one", len(found), match, rec.Key, strings.Join(ids, ", "))
+	case len(found) == 0 && match == string(field.UID):
+		return errors.New(r.opts.Lang.NoUID(rec.UID))
+	case len(found) == 0 && r.opts.Mode == ModeUpdate:
+		return fmt.Errorf("no company has %s %q", match, rec.Key)
 	case len(found) == 0:
 		t.action = report.ActionCreate
 		return nil
@@ -405,7 +407,7 @@ func (r *run) plan(t *task) error {
 			t.action = report.ActionCreated
 			return nil
 		}
-		return fmt.Errorf("a company with %s %q exists (uId %d): use --mode upsert or update", field, rec.Key, t.target.UID)
+		return fmt.Errorf("a company with %s %q exists (uId %d): use --mode upsert or update", match, rec.Key, t.target.UID)
 	}
 	r.planUpdate(t)
 	return nil
