@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/xlsxout/dimtest"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
@@ -99,6 +100,27 @@ func TestSheetSplit(t *testing.T) {
 	}
 	if len(ids) != 25 || !slices.IsSortedFunc(ids, func(a, b string) int { x, _ := strconv.Atoi(a); y, _ := strconv.Atoi(b); return x - y }) {
 		t.Errorf("ids %v", ids)
+	}
+	// Read as readers that trust <dimension> do, each sheet declares all its rows.
+	for i, sh := range dimtest.Check(t, out) {
+		if wantRows := []int{10, 10, 8}[i]; sh.Rows != wantRows {
+			t.Errorf("%s: %d rows, want %d", sh.Part, sh.Rows, wantRows)
+		}
+	}
+}
+
+// TestXLSXText checks that xlsx text cells carry no formula guard, except where import needs
+// it to give the value back.
+func TestXLSXText(t *testing.T) {
+	for _, raw := range []string{"=1+1 公式公司", "+86 571 8888", "-abc", "@SUM(A1)", "\tx", "plain", "it's", "'quoted", "'=x", "''+1", ""} {
+		escaped := mapping.EscapeFormula(raw)
+		got := xlsxText(escaped)
+		if back := mapping.UnescapeFormula(got); back != raw {
+			t.Errorf("%q: xlsx holds %q, which imports as %q", raw, got, back)
+		}
+		if raw != "" && raw[0] != '\'' && got != raw {
+			t.Errorf("%q: xlsx holds %q, want the value as it is", raw, got)
+		}
 	}
 }
 

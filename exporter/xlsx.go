@@ -1,7 +1,6 @@
 package exporter
 
 import (
-	"archive/zip"
 	"fmt"
 	"io"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/xlsxout"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
@@ -26,6 +26,12 @@ const (
 // an autofilter, columns sized from the header and the first rows, and a new sheet when one is
 // full. Ids, accounts and other text cells carry the text number format (@), so Excel keeps
 // their leading zeros and every digit, also when someone edits them.
+//
+// Text is stored as it is, without the apostrophe that guards a CSV cell against formula
+// injection: an xlsx string cell is never a formula, and people and programs reading the file
+// would see the apostrophe as part of the value. The one exception keeps the round trip
+// exact: a value that itself starts with an apostrophe before a formula character keeps the
+// guard (import removes exactly that one apostrophe, whatever the format).
 type xlsxSink struct {
 	out       io.Writer
 	f         *excelize.File
@@ -40,10 +46,14 @@ type xlsxSink struct {
 
 	sheetCount int
 	sheet      string
-	rowInSheet int // rows written to the current sheet, header included
+	rowInSheet int                // rows written to the current sheet, header included
+	written    []xlsxout.Streamed // the sheets ended, with their extent
 
 	styleHeader, styleText, styleDate, styleDateTime int
-	values                                           []any
+	// values point into cells, one per column, reused for every row: SetRow takes *Cell,
+	// which costs no allocation to put in an interface.
+	values []any
+	cells  []excelize.Cell
 }
 
 func newXLSXSink(w io.Writer, baseName string, sheetRows int) (*xlsxSink, error) {
@@ -84,6 +94,7 @@ func (s *xlsxSink) header(headers []string) error {
 		s.widths[i] = displayWidth(h) + 2 // room for the filter button
 	}
 	s.values = make([]any, len(headers))
+	s.cells = make([]excelize.Cell, len(headers))
 	return nil
 }
 
@@ -130,11 +141,13 @@ func (s *xlsxSink) write(cells []mapping.Cell) error {
 		if i >= len(s.values) {
 			break
 		}
-		v, err := s.cell(c)
+		ok, err := s.cell(&s.cells[i], c)
 		if err != nil {
 			return fmt.Errorf("sheet %s cell %s%d: %w", s.sheet, mapping.ColumnLetter(i), s.rowInSheet, err)
 		}
-		s.values[i] = v
+		if ok {
+			s.values[i] = &s.cells[i]
+		}
 	}
 	ref, _ := excelize.CoordinatesToCellName(1, s.rowInSheet)
 	if err := s.sw.SetRow(ref, s.values); err != nil {
@@ -143,25 +156,44 @@ func (s *xlsxSink) write(cells []mapping.Cell) error {
 	return nil
 }
 
-// cell converts one exported cell to what the stream writer stores.
-func (s *xlsxSink) cell(c mapping.Cell) (any, error) {
+// cell converts one exported cell into what the stream writer stores; ok is false for an
+// empty cell, which is left out.
+func (s *xlsxSink) cell(dst *excelize.Cell, c mapping.Cell) (ok bool, err error) {
 	if c.Text == "" {
-		return nil, nil
+		return false, nil
 	}
 	switch c.Kind {
 	case mapping.CellNumber:
 		if f, err := strconv.ParseFloat(c.Text, 64); err == nil {
-			return excelize.Cell{Value: f}, nil
+			*dst = excelize.Cell{Value: f}
+			return true, nil
 		}
 	case mapping.CellDate:
-		return excelize.Cell{StyleID: s.styleDate, Value: c.Time}, nil
+		*dst = excelize.Cell{StyleID: s.styleDate, Value: c.Time}
+		return true, nil
 	case mapping.CellDateTime:
-		return excelize.Cell{StyleID: s.styleDateTime, Value: c.Time}, nil
+		*dst = excelize.Cell{StyleID: s.styleDateTime, Value: c.Time}
+		return true, nil
 	}
-	if n := utf8.RuneCountInString(c.Text); n > maxCellChars {
-		return nil, fmt.Errorf("%d characters, more than an Excel cell holds (%d); export to .csv instead", n, maxCellChars)
+	text := xlsxText(c.Text)
+	if len(text) > maxCellChars { // bytes bound characters: count them only when it may matter
+		if n := utf8.RuneCountInString(text); n > maxCellChars {
+			return false, fmt.Errorf("%d characters, more than an Excel cell holds (%d); export to .csv instead", n, maxCellChars)
+		}
 	}
-	return excelize.Cell{StyleID: s.styleText, Value: c.Text}, nil
+	*dst = excelize.Cell{StyleID: s.styleText, Value: text}
+	return true, nil
+}
+
+// xlsxText is a text cell's value for xlsx: the formula guard of mapping.EscapeFormula taken
+// off again, unless the value itself starts with an apostrophe (then import, which removes
+// one guarding apostrophe from every text cell, needs it to give the value back).
+func xlsxText(escaped string) string {
+	raw := mapping.UnescapeFormula(escaped)
+	if raw != escaped && raw[0] != '\'' {
+		return raw
+	}
+	return escaped
 }
 
 // nextSheet ends the current sheet and starts the next: 公司, 公司 2, 公司 3, ...
@@ -217,6 +249,7 @@ func (s *xlsxSink) endSheet() error {
 	if err := s.sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx sheet %q: %w", s.sheet, err)
 	}
+	s.written = append(s.written, xlsxout.Streamed{Writer: s.sw, Rows: s.rowInSheet, Cols: len(s.headers)})
 	s.sw = nil
 	return nil
 }
@@ -235,11 +268,7 @@ func (s *xlsxSink) finish() error {
 	if err := s.endSheet(); err != nil {
 		return err
 	}
-	// excelize's WriteTo assembles the whole zip in a bytes.Buffer before writing it, so memory
-	// would grow with the export; a zip writer of our own streams the parts to the file
-	// instead, and the buffer excelize writes afterwards stays empty.
-	s.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(s.out) })
-	if _, err := s.f.WriteTo(io.Discard); err != nil {
+	if err := xlsxout.Write(s.out, s.f, s.written...); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return s.f.Close()

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"archive/zip"
 	"bufio"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/xlsxout"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
@@ -431,11 +431,8 @@ func (r *XLSX) Close() error {
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	// excelize's WriteTo assembles the whole zip in memory; a zip writer of our own streams
-	// the parts to the file (as the exporter does), so a big report costs no extra copy.
-	r.file.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(tmp) })
-	_, err = r.file.WriteTo(io.Discard)
-	return commit(tmp, err)
+	rows := xlsxout.Streamed{Writer: r.sw, Rows: r.next - 1, Cols: len(r.keep) + 3}
+	return commit(tmp, xlsxout.Write(tmp, r.file, rows))
 }
 
 // appendSpooled writes the rows that need no fixing after the others.

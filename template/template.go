@@ -27,6 +27,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8/field"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/xlsxout"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
@@ -81,8 +82,7 @@ func Write(path string, m *mapping.Mapping, l lang.Lang) error {
 	}
 	defer f.Close()
 	err = atomicfile.Write(path, func(out *os.File) error {
-		_, err := f.WriteTo(out)
-		return err
+		return xlsxout.Write(out, f)
 	})
 	if err != nil {
 		return fmt.Errorf("template: %w", err)

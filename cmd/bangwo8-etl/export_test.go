@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/xlsxout/dimtest"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
@@ -32,7 +33,7 @@ const exportFixtures = `{"companies": [
   "custom_fields": [{"key": "field_1", "value": ["北京市", "二级1", "三级1"]}, {"key": "field_2", "value": "4672422,4672423"},
    {"key": "field_10", "value": ["选项A", "选项B"]}, {"key": "fxk", "value": "是"}, {"key": "expect_time", "value": "@SUM(A1)"}]},
  {"uId": 2, "companyName": "上海已删除公司", "status": 2, "createDT": "2021-04-01 00:00:00", "updateDT": "2021-07-01 00:00:00"},
- {"uId": 3, "companyName": "广州华信网络有限公司", "serviceaccount": "12345678901234567890",
+ {"uId": 3, "companyName": "广州华信网络有限公司", "serviceaccount": "12345678901234567890", "address": "'+86 571",
   "createDT": "2022-01-15 08:00:00", "updateDT": "2022-02-01 09:00:00",
   "custom_fields": [{"key": "field_2", "value": "下拉菜单的某一项"}, {"key": "fxk", "value": "否"}]},
  {"uId": 4, "companyName": "深圳后来公司", "createDT": "2023-05-05 05:05:05", "updateDT": "2023-05-06 00:00:00",
@@ -171,6 +172,9 @@ func TestExportXLSXDefaultColumns(t *testing.T) {
 	if !slices.Equal(sheets, []string{"公司"}) {
 		t.Fatalf("sheets %v", sheets)
 	}
+	if d := dimtest.Check(t, out)[0].Dimension; d != "A1:Z4" {
+		t.Errorf("dimension %s, want A1:Z4 (26 columns, the header and 3 companies)", d)
+	}
 	tb := newTable(t, rows["公司"])
 	wantHead := []string{"公司ID", "资源URL", "公司名称", "负责客服ID", "服务开始时间", "服务结束时间", "公司网址", "备注",
 		"服务费余额", "服务账号", "服务密码", "公司地址", "创建时间", "更新时间", "公司所属分组", "标签", "省份/城市",
@@ -186,14 +190,15 @@ func TestExportXLSXDefaultColumns(t *testing.T) {
 	for _, c := range []struct{ id, header, want string }{
 		{"1", "公司名称", "北京金万维科技有限公司"},
 		{"1", "服务账号", "00123"},
-		{"1", "备注", "'=1+1"},
-		{"1", "公司地址", "'-abc"},
+		{"1", "备注", "=1+1"}, // as it is: an xlsx string cell is never a formula
+		{"1", "公司地址", "-abc"},
 		{"1", "服务开始时间", ""},
 		{"1", "field_1", "北京市/二级1/三级1"},
 		{"1", "field_2", "4672422,4672423"},
 		{"1", "field_10", "选项A/选项B"},
 		{"1", "fxk", "是"},
-		{"1", "expect_time", "'@SUM(A1)"},
+		{"1", "expect_time", "@SUM(A1)"},
+		{"3", "公司地址", "''+86 571"}, // an apostrophe of its own keeps the guard: import takes one off
 		{"3", "服务账号", "12345678901234567890"},
 		{"3", "fxk", "否"},
 		{"4", "late_key", "迟到的值"},
@@ -582,5 +587,31 @@ func TestExportBinary(t *testing.T) {
 	bad := exec.Command(bin, "export", "--out", filepath.Join(dir, "x.pdf"))
 	if err := bad.Run(); err == nil || bad.ProcessState.ExitCode() != exitUsage {
 		t.Errorf("bad extension: %v", err)
+	}
+}
+
+// TestExportImportRoundTripFormulaText exports text that looks like a formula, and text that
+// starts with an apostrophe of its own, to xlsx and csv, and imports each file back: every
+// company is found unchanged.
+func TestExportImportRoundTripFormulaText(t *testing.T) {
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(`{"companies": [
+ {"uId": 1, "companyName": "=1+1 公式公司", "serviceaccount": "a1", "serveNote": "+86 571 8888", "address": "-abc"},
+ {"uId": 2, "companyName": "@引号公司", "serviceaccount": "a2", "serveNote": "'=1+1", "address": "'quoted"},
+ {"uId": 3, "companyName": "普通公司", "serviceaccount": "a3", "serveNote": "it's", "address": "''+1"}
+]}`)))
+	samples := filepath.Join("..", "..", "samples", "mapping.yaml")
+	for _, name := range []string{"rt.xlsx", "rt.csv"} {
+		out := e.path(name)
+		e.export("--out", out, "--mapping", samples)
+		var stdout, stderr bytes.Buffer
+		code := runTest(context.Background(), []string{"import", "--in", out, "--mapping", samples, "--dry-run", "--no-progress"},
+			&IOStreams{In: strings.NewReader(""), Out: &stdout, Err: &stderr}, e.getenv)
+		if code != exitOK || !strings.Contains(stdout.String()+stderr.String(), "0 to create, 0 to update, 3 unchanged") {
+			t.Errorf("%s imported back: exit %d\n%s%s", name, code, stdout.String(), stderr.String())
+		}
+	}
+	_, rows := readXLSX(t, e.path("rt.xlsx"))
+	if tb := newTable(t, rows["公司"]); tb.cell("1", "公司名称") != "=1+1 公式公司" || tb.cell("1", "备注") != "+86 571 8888" {
+		t.Errorf("xlsx holds %q", tb.byID["1"])
 	}
 }

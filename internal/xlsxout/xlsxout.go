@@ -1,0 +1,176 @@
+// Package xlsxout writes an excelize workbook to a file the way every workbook of this module
+// is written: the zip streamed to the file (excelize's own WriteTo assembles the whole zip in a
+// bytes.Buffer first, so memory would grow with the workbook), each sheet's <dimension>
+// saying the cells it holds, and a faster deflate than the standard library's.
+//
+// The dimension matters to readers that trust it (openpyxl in read-only mode, some BI
+// importers): excelize's StreamWriter writes <dimension ref="A1"/> before the first row, when
+// the extent is not known, and excelize's other sheets keep the "A1" of its template too, so
+// such readers see a sheet of one cell.
+package xlsxout
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/xuri/excelize/v2"
+)
+
+// Streamed is a sheet written with an excelize StreamWriter, and the extent of what was
+// written to it: Rows rows from row 1, Cols columns from column A.
+type Streamed struct {
+	Writer     *excelize.StreamWriter
+	Rows, Cols int
+}
+
+// Ref is the A1-style range of the extent: "A1:C10"; "A1" for one cell or none.
+func Ref(rows, cols int) string {
+	if rows <= 1 && cols <= 1 {
+		return "A1"
+	}
+	last, _ := excelize.CoordinatesToCellName(max(cols, 1), max(rows, 1))
+	return "A1:" + last
+}
+
+// dimensionElement finds the <dimension> element in the start of a sheet part: its start and
+// end offsets, or ok false if b does not hold all of it yet. excelize writes it as
+// <dimension ref="A1"></dimension>; <dimension ref="A1"/> is read too.
+func dimensionElement(b []byte) (start, end int, ok bool) {
+	start = bytes.Index(b, []byte("<dimension "))
+	if start < 0 {
+		return 0, 0, false
+	}
+	gt := bytes.IndexByte(b[start:], '>')
+	if gt < 0 {
+		return 0, 0, false
+	}
+	end = start + gt + 1
+	if b[end-2] == '/' {
+		return start, end, true
+	}
+	closing := []byte("</dimension>")
+	if !bytes.HasPrefix(b[end:], closing) {
+		return 0, 0, false
+	}
+	return start, end + len(closing), true
+}
+
+// Write writes f to w. streamed lists the sheets written with a StreamWriter (already
+// flushed); the dimension of every other sheet is taken from its cells.
+func Write(w io.Writer, f *excelize.File, streamed ...Streamed) error {
+	parts := make(map[string]string, len(streamed)) // sheet part -> its dimension
+	names := make([]string, 0, len(streamed))
+	for _, s := range streamed {
+		// A sheet that excelize creates (NewFile's first, NewSheet's) lives in the part named
+		// by its sheet id. Should that ever change, Close reports the sheet it did not find.
+		parts[fmt.Sprintf("xl/worksheets/sheet%d.xml", s.Writer.SheetID)] = Ref(s.Rows, s.Cols)
+		names = append(names, s.Writer.Sheet)
+	}
+	for _, sheet := range f.GetSheetList() {
+		if slices.Contains(names, sheet) {
+			continue
+		}
+		if err := setDimension(f, sheet); err != nil {
+			return fmt.Errorf("sheet %q dimension: %w", sheet, err)
+		}
+	}
+	zw := &zipWriter{zw: zip.NewWriter(w), parts: parts}
+	zw.zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.DefaultCompression)
+	})
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
+	// WriteTo writes the parts through zw, so what it writes to its own buffer is nothing.
+	_, err := f.WriteTo(io.Discard)
+	return err
+}
+
+// setDimension sets the dimension of a sheet held in memory from the cells that have a value.
+func setDimension(f *excelize.File, sheet string) error {
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		return err
+	}
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	return f.SetSheetDimension(sheet, Ref(len(rows), cols))
+}
+
+// zipWriter is the zip writer excelize writes its parts through; it puts the dimension of
+// each streamed sheet in place of the one the StreamWriter wrote.
+type zipWriter struct {
+	zw    *zip.Writer
+	parts map[string]string // the streamed sheets' parts not written yet
+}
+
+func (z *zipWriter) Create(name string) (io.Writer, error) {
+	w, err := z.zw.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if ref, ok := z.parts[name]; ok {
+		delete(z.parts, name)
+		return &dimensionWriter{w: w, dim: []byte(`<dimension ref="` + ref + `"/>`)}, nil
+	}
+	return w, nil
+}
+
+func (z *zipWriter) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
+
+func (z *zipWriter) Close() error {
+	if err := z.zw.Close(); err != nil {
+		return err
+	}
+	for name := range z.parts {
+		return fmt.Errorf("internal: the workbook has no sheet part %s to set the dimension of", name)
+	}
+	return nil
+}
+
+// dimensionWriter passes a sheet part through, with the dimension the StreamWriter wrote near
+// its start replaced. The head is held back until the whole element is seen, so an element
+// split between two writes is found too.
+type dimensionWriter struct {
+	w    io.Writer
+	dim  []byte
+	head []byte
+	done bool
+}
+
+// maxHead bounds the bytes held back: the dimension comes right after <worksheet ...>.
+const maxHead = 64 << 10
+
+func (d *dimensionWriter) Write(p []byte) (int, error) {
+	if d.done {
+		return d.w.Write(p)
+	}
+	buf := p
+	if len(d.head) > 0 {
+		d.head = append(d.head, p...)
+		buf = d.head
+	}
+	start, end, ok := dimensionElement(buf)
+	if !ok {
+		if len(buf) > maxHead || bytes.Contains(buf, []byte("<sheetData")) {
+			return 0, fmt.Errorf("internal: no <dimension> in the sheet's first %d bytes", len(buf))
+		}
+		if len(d.head) == 0 {
+			d.head = append(d.head, p...)
+		}
+		return len(p), nil
+	}
+	d.done = true
+	d.head = nil
+	for _, b := range [][]byte{buf[:start], d.dim, buf[end:]} {
+		if _, err := d.w.Write(b); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
