@@ -371,14 +371,23 @@ func TestOptionsCheck(t *testing.T) {
 		{Out: "x.csv", Concurrency: -1},
 		{Out: "x.xlsx", SheetRows: 1},
 		{Out: "x.csv", IDs: []int64{0}},
+		{Out: "x.xlsx", Encoding: EncodingGBK},           // an xlsx has no encoding
+		{Out: "x.csv", IDs: []int64{1, 2}, PerPage: 100}, // ids come 100 at a time
 	} {
 		if err := o.Check(); !errors.Is(err, ErrInvalidOptions) {
 			t.Errorf("%+v: %v", o, err)
 		}
 	}
 	o := Options{Out: "X.XLSX"}
-	if err := o.Check(); err != nil || o.PerPage != DefaultPerPage || o.SheetRows != MaxSheetRows || o.Encoding != EncodingUTF8BOM {
+	if err := o.Check(); err != nil || o.PerPage != DefaultPerPage || o.SheetRows != MaxSheetRows || o.Encoding != "" {
 		t.Errorf("defaults: %+v %v", o, err)
+	}
+	o = Options{Out: "x.csv", IDs: []int64{1}}
+	if err := o.Check(); err != nil || o.Encoding != EncodingUTF8BOM {
+		t.Errorf("csv defaults: %+v %v", o, err)
+	}
+	if err := o.Check(); err != nil { // Run checks the options the command checked
+		t.Errorf("checked twice: %v", err)
 	}
 }
 

@@ -119,14 +119,14 @@ type Progress = tally.Progress
 type Options struct {
 	Out      string           // the output file; its extension decides the format
 	Mapping  *mapping.Mapping // nil: every documented field, then one column per custom key
-	Encoding Encoding         // CSV only; "" is EncodingUTF8BOM
+	Encoding Encoding         // CSV only (an error with .xlsx); "" is EncodingUTF8BOM
 
 	Filter Filter
 	Query  string  // a search query instead of the list; exclusive with IDs
 	IDs    []int64 // these companies instead of the list; exclusive with Query
 	Sort   Sort    // the order of the list or the search; not with IDs
 
-	PerPage     int    // companies per list or search page; 0 is DefaultPerPage
+	PerPage     int    // companies per list or search page; 0 is DefaultPerPage; an error with IDs
 	Concurrency int    // pages fetched at once; 0 is 1
 	StatePath   string // incremental state file; "" exports everything the filters select
 
@@ -150,16 +150,23 @@ func (o *Options) Check() error {
 	if o.Out == "" {
 		return fmt.Errorf("%w: no output file", ErrInvalidOptions)
 	}
-	if _, err := FormatOf(o.Out); err != nil {
-		return err
-	}
-	enc, err := ParseEncoding(string(o.Encoding))
+	format, err := FormatOf(o.Out)
 	if err != nil {
 		return err
 	}
-	o.Encoding = enc
+	switch {
+	case format == FormatCSV:
+		if o.Encoding, err = ParseEncoding(string(o.Encoding)); err != nil {
+			return err
+		}
+	case o.Encoding != "":
+		return fmt.Errorf("%w: encoding %s is for .csv files; an .xlsx workbook has no encoding to choose", ErrInvalidOptions, o.Encoding)
+	}
 	if o.Query != "" && len(o.IDs) > 0 {
 		return fmt.Errorf("%w: a query and ids cannot be combined", ErrInvalidOptions)
+	}
+	if len(o.IDs) > 0 && o.PerPage != 0 {
+		return fmt.Errorf("%w: per-page is for the list and a query; ids are fetched %d at a time", ErrInvalidOptions, bangwo8.MaxShowMany)
 	}
 	for _, d := range []struct{ name, v string }{
 		{"created-start", o.Filter.CreatedStart}, {"created-end", o.Filter.CreatedEnd},
@@ -179,6 +186,7 @@ func (o *Options) Check() error {
 		return err
 	}
 	switch {
+	case o.PerPage == 0 && len(o.IDs) > 0: // ids come in chunks of show_many
 	case o.PerPage == 0:
 		o.PerPage = DefaultPerPage
 	case o.PerPage < 1 || o.PerPage > bangwo8.MaxPerPage:

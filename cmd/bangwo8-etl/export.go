@@ -54,7 +54,7 @@ changed since the last run with the same state file is written.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "output file, .xlsx or .csv (required)")
 	fl.StringVar(&f.mappingPath, "mapping", "", "mapping file naming the columns (default: every field)")
-	fl.StringVar(&f.encoding, "encoding", string(exporter.EncodingUTF8BOM), "CSV encoding: utf8-bom, utf8 or gbk")
+	fl.StringVar(&f.encoding, "encoding", string(exporter.EncodingUTF8BOM), "CSV encoding: utf8-bom, utf8 or gbk (.csv only)")
 	fl.StringVar(&f.filter.CreatedStart, "created-start", "", "created on or after this day (YYYY-MM-DD)")
 	fl.StringVar(&f.filter.CreatedEnd, "created-end", "", "created on or before this day (YYYY-MM-DD)")
 	fl.StringVar(&f.filter.UpdatedStart, "updated-start", "", "updated on or after this day (YYYY-MM-DD)")
@@ -64,7 +64,7 @@ changed since the last run with the same state file is written.`,
 	fl.StringVar(&f.ids, "ids", "", "export these company ids (comma separated) instead of the list")
 	fl.StringVar(&f.sort, "sort", "", "sort by created or updated (the list's created_order/updated_order, a query's sort_by; default: ids ascending, a query by created)")
 	fl.StringVar(&f.order, "order", "", "with --sort: asc or desc (default asc)")
-	fl.IntVar(&f.perPage, "per-page", exporter.DefaultPerPage, "companies per page (at most 5000)")
+	fl.IntVar(&f.perPage, "per-page", exporter.DefaultPerPage, "companies per page (at most 5000; not with --ids)")
 	fl.StringVar(&f.statePath, "state", "", "incremental: state file of the last run; only changes since are exported")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
@@ -74,14 +74,20 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 	log := a.logger()
 	opts := exporter.Options{
 		Out:         f.out,
-		Encoding:    exporter.Encoding(f.encoding),
 		Filter:      f.filter,
 		Query:       f.query,
 		Sort:        exporter.Sort{By: exporter.SortField(f.sort), Order: bangwo8.Order(f.order)},
-		PerPage:     f.perPage,
 		Concurrency: f.api.concurrency,
 		StatePath:   f.statePath,
 		Logger:      log,
+	}
+	// Given only when asked for, so that options that do not go together are usage errors
+	// (--encoding with an .xlsx file, --per-page with --ids) instead of being ignored.
+	if cmd.Flags().Changed("encoding") {
+		opts.Encoding = exporter.Encoding(f.encoding)
+	}
+	if cmd.Flags().Changed("per-page") {
+		opts.PerPage = f.perPage
 	}
 	if cmd.Flags().Changed("query") && cmd.Flags().Changed("ids") {
 		return usageErrorf("--query and --ids cannot be combined: export a search or a list of ids")
@@ -120,6 +126,10 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 		return &exitError{code: exitFailed, err: err}
 	}
 	reportExport(log, sum, paceAttrs(pacer, sum.Elapsed.Seconds())...)
+	if n := len(sum.MissingIDs); n > 0 && len(opts.IDs) > 0 {
+		return &exitError{code: exitPartial, err: fmt.Errorf("%d of the %d ids asked for were not found (listed above); %s holds the other %d",
+			n, len(opts.IDs), sum.File, sum.Companies)}
+	}
 	return nil
 }
 
@@ -127,8 +137,7 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 // attributes (the pacer's figures) go at its end.
 func reportExport(log *slog.Logger, sum *exporter.Summary, extra ...any) {
 	if n := len(sum.MissingIDs); n > 0 {
-		shown := sum.MissingIDs[:min(n, 20)]
-		log.Warn("companies not found", "count", n, "ids", fmt.Sprint(shown))
+		log.Warn("companies not found", "count", n, "ids", sum.MissingIDs)
 	}
 	for _, key := range slices.Sorted(maps.Keys(sum.UnmappedKeys)) {
 		log.Warn("custom field not in the mapping: its values are not in the file", "key", key, "companies", sum.UnmappedKeys[key])

@@ -360,15 +360,30 @@ func TestExportFilters(t *testing.T) {
 	}
 }
 
-func TestExportIDsNotFoundWarns(t *testing.T) {
+// TestExportIDsNotFound: ids that are not found are listed, every one, and the export ends
+// with exit 3; the file holds the companies that were found (none at all: just the header).
+func TestExportIDsNotFound(t *testing.T) {
 	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
-	out := e.path("ids.csv")
-	stderr := e.export("--out", out, "--ids", "1,999,998")
-	if !strings.Contains(stderr, "companies not found") || !strings.Contains(stderr, "999") {
-		t.Errorf("no warning of the missing ids:\n%s", stderr)
+	for _, tc := range []struct {
+		ids, missing string
+		found        []string
+	}{
+		{"1,999,998,4", "ids=\"[999 998]\"", []string{"1", "4"}},
+		{"997,996", "ids=\"[997 996]\"", nil},
+	} {
+		out := e.path("ids.csv")
+		code, stderr := e.run(context.Background(), "export", "--no-progress", "--out", out, "--ids", tc.ids)
+		if code != exitPartial || !strings.Contains(stderr, "companies not found") || !strings.Contains(stderr, tc.missing) {
+			t.Errorf("--ids %s: exit %d, want 3 and the missing ids listed:\n%s", tc.ids, code, stderr)
+		}
+		if got := newTable(t, readCSV(t, out, true)).ids; !slices.Equal(got, tc.found) {
+			t.Errorf("--ids %s: the file holds %v, want %v", tc.ids, got, tc.found)
+		}
 	}
-	if got := newTable(t, readCSV(t, out, true)).ids; !slices.Equal(got, []string{"1"}) {
-		t.Errorf("ids %v", got)
+	// In a JSON log the ids are numbers.
+	code, stderr := e.run(context.Background(), "export", "--no-progress", "--out", e.path("j.csv"), "--ids", "1,999", "--log-format", "json")
+	if code != exitPartial || !strings.Contains(stderr, `"count":1,"ids":[999]`) {
+		t.Errorf("json: exit %d\n%s", code, stderr)
 	}
 }
 
@@ -425,6 +440,11 @@ func TestExportSummaryJSON(t *testing.T) {
 	if sum["msg"] != "export done" || sum["companies"] != 3.0 || sum["sheets"] != 1.0 || sum["file"] != out || sum["seconds"] == nil {
 		t.Errorf("summary %v", sum)
 	}
+	for _, k := range []string{"seconds", "calls", "calls_per_second", "answers_429", "rate_final"} {
+		if _, ok := sum[k].(float64); !ok {
+			t.Errorf("%s is %T %v in the JSON summary, want a number", k, sum[k], sum[k])
+		}
+	}
 	if strings.Contains(stderr, e.srv.Password) {
 		t.Error("password in the log")
 	}
@@ -438,6 +458,8 @@ func TestExportUsageErrors(t *testing.T) {
 		{"--out", e.path("x.xlsx"), "--updated-end", "21-1-1"},
 		{"--out", e.path("x.xlsx"), "--created-start", "2022-01-02", "--created-end", "2022-01-01"},
 		{"--out", e.path("x.csv"), "--encoding", "latin1"},
+		{"--out", e.path("x.xlsx"), "--encoding", "gbk"}, // an xlsx has no encoding
+		{"--out", e.path("x.csv"), "--ids", "1", "--per-page", "10"},
 		{"--out", e.path("x.xlsx"), "--query", "a", "--ids", "1"},
 		{"--out", e.path("x.xlsx"), "--ids", "1,x"},
 		{"--out", e.path("x.xlsx"), "--ids", "-3"},
@@ -606,7 +628,7 @@ func TestExportImportRoundTripFormulaText(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		code := runTest(context.Background(), []string{"import", "--in", out, "--mapping", samples, "--dry-run", "--no-progress"},
 			&IOStreams{In: strings.NewReader(""), Out: &stdout, Err: &stderr}, e.getenv)
-		if code != exitOK || !strings.Contains(stdout.String()+stderr.String(), "0 to create, 0 to update, 3 unchanged") {
+		if code != exitOK || !strings.Contains(stderr.String(), "created=0 updated=0 unchanged=3") {
 			t.Errorf("%s imported back: exit %d\n%s%s", name, code, stdout.String(), stderr.String())
 		}
 	}

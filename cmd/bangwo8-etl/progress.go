@@ -75,7 +75,13 @@ func (p *progress) update(pr tally.Progress, attrs ...any) {
 	}
 	if changed || time.Since(p.lastLog) >= progressLogEvery {
 		p.lastLog = time.Now()
-		p.log.Info(p.logMsg, append([]any{"phase", phase, p.unit, done, "of", total}, attrs...)...)
+		line := []any{"phase", phase, p.unit, done}
+		if total > 0 {
+			line = append(line, "of", total)
+		} else {
+			line = append(line, "total_known", false) // not of=0: nobody has said how many yet
+		}
+		p.log.Info(p.logMsg, append(line, attrs...)...)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bangwo8-etl/bangwo8-etl/exporter"
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
 )
 
@@ -37,5 +38,19 @@ func TestProgressBarOnTerminalLogLinesOtherwise(t *testing.T) {
 				t.Errorf("log line = %v, want %v:\n%s", got, tc.wantLog, logOut.String())
 			}
 		})
+	}
+}
+
+func TestProgressLineWithoutATotalSaysSo(t *testing.T) {
+	var logOut bytes.Buffer
+	a := &app{streams: &IOStreams{Err: &bytes.Buffer{}}}
+	p, update := newExportProgress(a, slog.New(slog.NewTextHandler(&logOut, nil)))
+	update(exporter.Progress{Phase: "fetch", Done: 500, Pages: 1})
+	update(exporter.Progress{Phase: "write", Done: 1000, Total: 1200, Pages: 3})
+	p.done()
+	lines := strings.Split(strings.TrimSpace(logOut.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "phase=fetch companies=500 total_known=false pages=1") ||
+		strings.Contains(lines[0], "of=") || !strings.Contains(lines[1], "phase=write companies=1000 of=1200 pages=3") {
+		t.Errorf("progress lines:\n%s", logOut.String())
 	}
 }
