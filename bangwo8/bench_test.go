@@ -1,7 +1,6 @@
 package bangwo8
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -14,7 +13,7 @@ func BenchmarkDecodeListPage(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var env companiesEnvelope
-		if err := json.Unmarshal([]byte(page), &env); err != nil {
+		if err := unmarshalAnswer([]byte(page), &env); err != nil {
 			b.Fatal(err)
 		}
 		if len(env.Companies.items) != 1000 {

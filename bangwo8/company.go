@@ -144,7 +144,7 @@ func (v FieldValue) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a string, an array of scalars, a number, a boolean or null.
 func (v *FieldValue) UnmarshalJSON(b []byte) error {
-	if !json.Valid(b) {
+	if !valid(b) {
 		return fmt.Errorf("custom field value: not valid JSON: %.40s", b)
 	}
 	fv, err := decodeFieldValue(b)
@@ -215,7 +215,7 @@ func normDate(s string) string {
 
 // UnmarshalJSON reads every shape listed in the API reference.
 func (c *Company) UnmarshalJSON(b []byte) error {
-	if !json.Valid(b) {
+	if !valid(b) {
 		var probe any // for encoding/json's own description of what is wrong
 		return fmt.Errorf("company: %w", json.Unmarshal(b, &probe))
 	}

@@ -192,6 +192,30 @@ func decodeCompany(b []byte, out *Company) error {
 	return nil
 }
 
+// decodeCompanies reads a list of companies from valid JSON: an array, or null for none. A
+// null element is a zero Company, as with encoding/json.
+func decodeCompanies(b []byte) ([]Company, error) {
+	b = trimSpaceBytes(b)
+	if string(b) == "null" {
+		return nil, nil
+	}
+	if len(b) == 0 || b[0] != '[' {
+		return nil, fmt.Errorf("companies: not a JSON array: %.40s", b)
+	}
+	list := []Company{}
+	err := elements(b, func(val []byte) error {
+		list = append(list, Company{})
+		if err := decodeCompany(val, &list[len(list)-1]); err != nil {
+			return fmt.Errorf("company: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
 // fieldError is the error of one field's value.
 type fieldError struct {
 	key string

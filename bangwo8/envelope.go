@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 )
 
 // answer is a decoded 2xx body. check says whether the body is not the answer it seems: an
@@ -28,6 +30,23 @@ type errorFields struct {
 	Code        json.RawMessage `json:"code"`
 	Errmsg      json.RawMessage `json:"errmsg"`
 	Message     json.RawMessage `json:"message"`
+}
+
+// member sets the field whose name key is (without regard to case), if any, to val, a valid
+// JSON value, as encoding/json would.
+func (f *errorFields) member(key string, val []byte) error {
+	for _, m := range []struct {
+		name string
+		dst  *json.RawMessage
+	}{
+		{"error", &f.Error}, {"description", &f.Description}, {"errcode", &f.Errcode},
+		{"code", &f.Code}, {"errmsg", &f.Errmsg}, {"message", &f.Message},
+	} {
+		if strings.EqualFold(key, m.name) {
+			return m.dst.UnmarshalJSON(val)
+		}
+	}
+	return nil
 }
 
 // apiError returns the error the fields carry: an "error" code ({"error": "NotFound", ...}),
@@ -108,27 +127,37 @@ type companyList struct {
 	present bool
 }
 
+// UnmarshalJSON reads the list in one walk (decodeCompanies), trusting its syntax: both callers
+// have checked the whole answer first (encoding/json for a search answer, unmarshalAnswer for
+// a list).
 func (l *companyList) UnmarshalJSON(b []byte) error {
-	l.present, l.items = true, nil
-	if string(trimSpaceBytes(b)) == "null" {
-		return nil
+	items, err := decodeCompanies(b)
+	if err != nil {
+		return err
 	}
-	// encoding/json has checked the whole answer before it calls this: the records are
-	// walked once (decode.go), not validated again as an array and again one by one.
-	return elements(b, func(val []byte) error {
-		l.items = append(l.items, Company{})
-		if err := decodeCompany(val, &l.items[len(l.items)-1]); err != nil {
-			l.items = nil
-			return fmt.Errorf("company: %w", err)
-		}
-		return nil
-	})
+	l.items, l.present = items, true
+	return nil
 }
 
 // companiesEnvelope is {"companies": [...]}; null is an empty list, a missing key an error.
 type companiesEnvelope struct {
 	Companies companyList `json:"companies"`
 	errorFields
+}
+
+// decodeAnswer is json.Unmarshal(data, e) for valid JSON data, in one walk: members are
+// matched as encoding/json matches them (the name without regard to case; the last of a name
+// given twice wins), and what encoding/json would refuse is an error too.
+func (e *companiesEnvelope) decodeAnswer(data []byte) error {
+	if string(trimSpaceBytes(data)) == "null" {
+		return nil
+	}
+	return members(data, func(key string, val []byte) error {
+		if strings.EqualFold(key, "companies") {
+			return e.Companies.UnmarshalJSON(val)
+		}
+		return e.errorFields.member(key, val)
+	})
 }
 
 func (e *companiesEnvelope) check() error {
@@ -159,4 +188,28 @@ func (e *searchEnvelope) check() error {
 		return errMissingKey("results")
 	}
 	return nil
+}
+
+// answerDecoder is an answer that decodes itself from bytes that are valid JSON.
+type answerDecoder interface {
+	decodeAnswer(data []byte) error
+}
+
+// unmarshalAnswer is json.Unmarshal(data, out), in one walk for the answers that decode
+// themselves: a page of 5000 companies is validated once (see valid) and walked once, where
+// json.Unmarshal would validate it, scan it again for each company, and have each company
+// validate its bytes once more.
+func unmarshalAnswer(data []byte, out any) error {
+	d, ok := out.(answerDecoder)
+	if !ok {
+		return json.Unmarshal(data, out)
+	}
+	if !valid(data) {
+		var probe any // for encoding/json's own description of what is wrong
+		if err := json.Unmarshal(data, &probe); err != nil {
+			return err
+		}
+		return errors.New("invalid JSON")
+	}
+	return d.decodeAnswer(data)
 }

@@ -144,7 +144,7 @@ func (c *Client) decode(method, path string, status int, data []byte, out any) e
 		return nil
 	}
 	var err error
-	if err = json.Unmarshal(data, out); err == nil {
+	if err = unmarshalAnswer(data, out); err == nil {
 		if a, ok := out.(answer); ok {
 			err = a.check()
 		}
