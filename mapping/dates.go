@@ -65,6 +65,9 @@ func ParseDateText(s string) (t time.Time, ok bool) {
 // (ErrBareNumber).
 // hasTime reports whether the text carried a time of day.
 func parseDateTime(s string, sys DateSystem) (t time.Time, hasTime bool, err error) {
+	if t, hasTime, ok, err := canonicalDateTime(s); ok {
+		return t, hasTime, err
+	}
 	s = strings.TrimSpace(foldWidth(s))
 	if s == "" {
 		return time.Time{}, false, fmt.Errorf("empty date")
