@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/xlsxout"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
@@ -118,7 +119,7 @@ func buildXLSX(t *testing.T, m *mapping.Mapping, rows []sampleCompany) []byte {
 	}
 	must(t, f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
 	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
+	if err := xlsxout.Write(&buf, f); err != nil { // as every workbook of the project: true dimensions
 		t.Fatal(err)
 	}
 	return buf.Bytes()
