@@ -29,10 +29,10 @@ type slowEnvelope struct {
 	errorFields
 }
 
-// FuzzListAnswerMatchesEncodingJSON checks the one-walk reading of list answers against
+// FuzzOneWalkListAnswer checks the one-walk reading of list answers against
 // json.Unmarshal into the same envelope: the same companies, the same error fields, and an
 // error for the same inputs.
-func FuzzListAnswerMatchesEncodingJSON(f *testing.F) {
+func FuzzOneWalkListAnswer(f *testing.F) {
 	for _, s := range []string{
 		`{"companies": [` + vendorExample + `, null, {"uId": 2}]}`,
 		`{"companies": null}`, `{}`, `null`, `[]`, `"x"`, `{"companies": {}}`, `{"companies": [1]}`,
