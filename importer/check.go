@@ -55,7 +55,9 @@ func bind(t *sheet.Table, name string, m *mapping.Mapping) (*checker, []mapping.
 		return nil, nil, &HeaderError{File: name, Sheet: src.Sheet(), Problems: problems, Header: header, HeaderRow: headerRow}
 	}
 	if t.Note != "" {
-		problems = append(problems, mapping.Problem{Row: headerRow, Column: -1, Rule: RuleSheetChoice, Severity: mapping.Warning, Message: t.Note})
+		// Value is the sheet the mapping names, when missing; Header the sheet read.
+		problems = append(problems, mapping.Problem{Row: headerRow, Column: -1, Rule: RuleSheetChoice, Severity: mapping.Warning,
+			Value: t.Missing, Header: src.Sheet(), Message: t.Note})
 	}
 	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}, header: header}
 	if _, isCSV := src.(*sheet.CSV); isCSV {

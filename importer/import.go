@@ -77,7 +77,7 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	progress := func(phase string, done, total int) {
 		opts.Progress(Progress{Phase: phase, Done: int64(done), Total: int64(total), Elapsed: time.Since(start)})
 	}
-	sheetName, err := scan(ctx, input, m, pp.warnVia(warner(opts.Logger, input)), func(row int, rec *mapping.Record, problems []mapping.Problem) error {
+	sheetName, err := scan(ctx, input, m, pp.warnVia(warner(opts.Logger, input, opts.Lang)), func(row int, rec *mapping.Record, problems []mapping.Problem) error {
 		sum.Rows++
 		progress(PhaseValidate, sum.Rows, 0)
 		if rec == nil {

@@ -134,7 +134,7 @@ func (p *problemPrinter) finish() {
 // warner logs the header warnings: the columns the mapping does not know in one line (a
 // sheet may have thousands), each other warning (an optional column missing, the sheet read)
 // in its own.
-func warner(log *slog.Logger, input string) func([]mapping.Problem, string) {
+func warner(log *slog.Logger, input string, l lang.Lang) func([]mapping.Problem, string) {
 	return func(problems []mapping.Problem, sheet string) {
 		var unknown []string
 		for _, p := range problems {
@@ -143,12 +143,11 @@ func warner(log *slog.Logger, input string) func([]mapping.Problem, string) {
 			case p.Rule == mapping.RuleUnknownColumn:
 				unknown = append(unknown, p.Letter+" "+strings.TrimSpace(p.Header))
 			default:
-				log.Warn(p.Message, "file", input, "sheet", sheet, "column", p.Letter)
+				log.Warn(l.HeaderWarning(p), "file", input, "sheet", sheet, "column", p.Letter)
 			}
 		}
 		if len(unknown) > 0 {
-			log.Warn(fmt.Sprintf("columns not in the mapping, ignored (%d): %s", len(unknown), listShort(unknown, 20)),
-				"file", input, "sheet", sheet)
+			log.Warn(l.UnknownColumns(len(unknown), listShort(unknown, 20)), "file", input, "sheet", sheet)
 		}
 	}
 }
@@ -180,7 +179,7 @@ func validateWith(ctx context.Context, input string, m *mapping.Mapping, opts Va
 		return sum, err
 	}
 	pp := &problemPrinter{w: opts.Problems, file: input, max: opts.MaxProblems, m: m, l: opts.Lang, report: opts.Report}
-	sheetName, err := scanCells(ctx, input, m, pp.warnVia(warner(opts.Logger, input)), func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
+	sheetName, err := scanCells(ctx, input, m, pp.warnVia(warner(opts.Logger, input, opts.Lang)), func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
 		sum.Rows++
 		r := report.Row{Row: row, Action: report.ActionValid, Cells: cells, Problems: problems}
 		if rec == nil {

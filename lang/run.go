@@ -165,3 +165,27 @@ func (l Lang) HeaderProblems(problems []mapping.Problem, header []string, header
 	}
 	return fmt.Sprintf("表头（第 %d 行）不对：%s。这一行是：%s", headerRow, strings.Join(parts, "；"), joinShort(cells, 30))
 }
+
+// HeaderWarning says a warning about the header row (Bind's, or the sheet the importer
+// chose: rule sheet_choice, whose Value is the sheet the mapping names and Header the one
+// read) in l; English is the problem's own message.
+func (l Lang) HeaderWarning(p mapping.Problem) string {
+	if l == English {
+		return p.Message
+	}
+	switch {
+	case p.Rule == "sheet_choice" && p.Value != "":
+		return fmt.Sprintf("没有工作表「%s」：读的是唯一可见的工作表「%s」", p.Value, p.Header)
+	case p.Rule == "sheet_choice":
+		return fmt.Sprintf("读的是工作表「%s」：第一个表头和映射文件对得上的可见工作表", p.Header)
+	case p.Rule == mapping.RuleMissingColumn:
+		return fmt.Sprintf("缺少列「%s」：这一列的字段保持原值不变", p.Header)
+	}
+	return p.Message
+}
+
+// UnknownColumns says, in one line, that n columns of the sheet are not in the mapping and
+// are ignored; list names them (letter and header).
+func (l Lang) UnknownColumns(n int, list string) string {
+	return fmt.Sprintf(l.Pick("有 %d 列不在映射文件里，已忽略：%s", "columns not in the mapping, ignored (%d): %s"), n, list)
+}

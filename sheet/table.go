@@ -42,6 +42,9 @@ type Table struct {
 	// Note says what the person should know about the choice (another sheet than the one the
 	// mapping names); "" for nothing.
 	Note string
+	// Missing is the sheet the mapping names that the workbook lacks, when its one visible
+	// sheet is read instead; "" otherwise.
+	Missing string
 }
 
 // OpenTable opens the spreadsheet at path and finds its table: the sheet (see TableOptions)
@@ -91,7 +94,11 @@ func OpenTable(path string, o TableOptions) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return findHeader(src, path, o.IsHeader, note)
+	t, err := findHeader(src, path, o.IsHeader, note)
+	if err == nil && name != o.Sheet && o.Sheet != "" {
+		t.Missing = o.Sheet
+	}
+	return t, err
 }
 
 // holdsHeader reports whether one of the top HeaderSearchRows rows of sheet (counted from

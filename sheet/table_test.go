@@ -97,6 +97,9 @@ func TestOpenTable(t *testing.T) {
 			if tb.Sheet() != tt.sheet || tb.HeaderRow != tt.headerRow || tb.Found != tt.found || !strings.Contains(tb.Note, tt.note) || (tt.note == "") != (tb.Note == "") {
 				t.Errorf("sheet %q row %d found %v note %q; want %q %d %v %q", tb.Sheet(), tb.HeaderRow, tb.Found, tb.Note, tt.sheet, tt.headerRow, tt.found, tt.note)
 			}
+			if wantMissing := map[bool]string{true: tt.o.Sheet}[tt.o.Sheet != "" && tt.o.Sheet != tb.Sheet()]; tb.Missing != wantMissing {
+				t.Errorf("missing %q, want %q", tb.Missing, wantMissing)
+			}
 		})
 	}
 }

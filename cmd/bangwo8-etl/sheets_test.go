@@ -81,7 +81,7 @@ func TestOfficeWorkbookSheetsDatesAndReport(t *testing.T) {
 	if !strings.Contains(stderr, "sheet=客户") || !strings.Contains(stderr, "rows=4 invalid=1") || !strings.Contains(stderr, "report="+report) {
 		t.Errorf("summary:\n%s", stderr)
 	}
-	if !strings.Contains(stderr, "columns not in the mapping, ignored (1): E 备注") {
+	if !strings.Contains(stderr, "有 1 列不在映射文件里，已忽略：E 备注") {
 		t.Errorf("the unknown column is not named:\n%s", stderr)
 	}
 
@@ -131,7 +131,7 @@ func TestOfficeCSVSavedAsWorkbook(t *testing.T) {
 	e := newImportEnv(t)
 	in := filepath.Join(officeDir, "in.xlsx")
 	code, stdout, stderr := e.run(context.Background(), "validate", "--in", in, "--mapping", "../../samples/mapping.yaml")
-	if code != exitPartial || !strings.Contains(stderr, `no sheet \"公司\": the workbook's one visible sheet \"in\" is read`) {
+	if code != exitPartial || !strings.Contains(stderr, "没有工作表「公司」：读的是唯一可见的工作表「in」") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if !strings.Contains(stdout, "第 3 行 C 列（服务开始时间）：「2024」是一个数字") || strings.Contains(stdout, "第 2 行") || strings.Contains(stdout, "第 4 行") {
@@ -338,7 +338,7 @@ func TestThousandsOfUnknownColumnsOneLine(t *testing.T) {
 	w.WriteAll([][]string{header, row})
 	in := e.write("wide.csv", []byte(b.String()))
 	code, _, stderr := e.run(context.Background(), "validate", "--in", in, "--mapping", e.mappingPth)
-	if code != exitOK || strings.Count(stderr, "not in the mapping") != 1 || !strings.Contains(stderr, "ignored (2000): F 多余0, G 多余1") || !strings.Contains(stderr, "(1980 more)") {
+	if code != exitOK || strings.Count(stderr, "不在映射文件里") != 1 || !strings.Contains(stderr, "有 2000 列不在映射文件里，已忽略：F 多余0, G 多余1") || !strings.Contains(stderr, "(1980 more)") {
 		t.Errorf("exit %d\n%.2000s", code, stderr)
 	}
 }
