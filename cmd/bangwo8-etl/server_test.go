@@ -73,6 +73,21 @@ func TestImportModesAndExportInBothShapes(t *testing.T) {
 			if want := "甲公司改|乙公司改|丙公司|丁公司"; strings.Join(got, "|") != want {
 				t.Errorf("exported %v, want %s", got, want)
 			}
+
+			// A search, newest update first: the vendor's search pages (count per page,
+			// next_page links) and its sort parameters.
+			found := e.path("found.csv")
+			if code, _, stderr := e.run(context.Background(), "export", "--out", found, "--mapping", e.mappingPth,
+				"--query", "companyName:公司", "--sort", "created", "--order", "desc", "--per-page", "2"); code != exitOK {
+				t.Fatalf("export --query: exit %d\n%s", code, stderr)
+			}
+			got = nil
+			for _, r := range readReportCSV(t, found)[1:] {
+				got = append(got, r[0])
+			}
+			if want := "丁公司|丙公司|乙公司改|甲公司改"; strings.Join(got, "|") != want {
+				t.Errorf("exported %v, want %s (newest first)", got, want)
+			}
 		})
 	}
 }
