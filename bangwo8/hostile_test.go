@@ -33,6 +33,7 @@ type vendorServer struct {
 	offsetAsked  bool // page offsets use the per_page asked for, not the one served
 	countPerPage bool // search: count is the size of the page
 	noNextPage   bool // search: no next_page key at all
+	clampPage    bool // a page past the end answers the last page
 }
 
 func (v vendorServer) handler(w http.ResponseWriter, r *http.Request) {
@@ -42,6 +43,9 @@ func (v vendorServer) handler(w http.ResponseWriter, r *http.Request) {
 	size := asked
 	if v.maxPerPage > 0 {
 		size = min(size, v.maxPerPage)
+	}
+	if last := max((v.total+size-1)/size, 1); v.clampPage && page > last {
+		page = last
 	}
 	from := (page - 1) * size
 	if v.offsetAsked {
@@ -102,6 +106,7 @@ func TestPagingAgainstVendorServers(t *testing.T) {
 		{"exactly one capped page", vendorServer{total: 100, maxPerPage: 100}, 500},
 		{"fewer than a page", vendorServer{total: 3}, 500},
 		{"nothing", vendorServer{}, 500},
+		{"a page past the end is the last one again", vendorServer{total: 250, clampPage: true}, 100},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,10 +21,13 @@ func (c *Client) AllCompanies(ctx context.Context, opts ListOptions) iter.Seq2[C
 				yield(Company{}, fmt.Errorf("page %d: %w", opts.Page, err))
 				return
 			}
-			done, err := paging.Add(uids(page), NoEnd)
+			take, done, err := paging.Add(uids(page), NoEnd)
 			if err != nil {
 				yield(Company{}, err)
 				return
+			}
+			if !take {
+				page = nil
 			}
 			for _, co := range page {
 				if !yield(co, nil) {
@@ -53,10 +56,13 @@ func (c *Client) AllSearchResults(ctx context.Context, query string, opts Search
 				yield(Company{}, fmt.Errorf("page %d: %w", opts.Page, err))
 				return
 			}
-			done, err := paging.Add(uids(res.Results), res.End())
+			take, done, err := paging.Add(uids(res.Results), res.End())
 			if err != nil {
 				yield(Company{}, err)
 				return
+			}
+			if !take {
+				res.Results = nil
 			}
 			for _, co := range res.Results {
 				if !yield(co, nil) {

@@ -14,7 +14,8 @@ var ErrPaging = errors.New("bangwo8: the server's pages do not add up")
 // The vendor's examples can be read several ways: per_page may be capped below what was asked,
 // a search's count may be the size of the page rather than the total, page may be ignored. A
 // listing therefore ends only at an empty page or, for a search, at a null next_page; a short
-// page must be followed by an empty one; a repeated page or a count that disagrees is an error
+// page must be followed by an empty one (or by itself again, from a server that answers a page
+// past the end with the last one); a repeated page or a count that disagrees is an error
 // (ErrPaging), never a short result.
 //
 // The first page tells the size the server honours: a first page shorter (or longer) than
@@ -58,26 +59,29 @@ type PageEnd struct {
 var NoEnd = PageEnd{Count: -1}
 
 // Add records the answer to Next: the ids of its companies, in order, and what it says of the
-// pages after it. done is true when the listing is complete; an error (ErrPaging) means it
-// cannot be completed.
-func (p *Paging) Add(ids []int64, end PageEnd) (done bool, err error) {
+// pages after it. take is false when the page's companies are not to be used (they repeat the
+// short page before it); done is true when the listing is complete; an error (ErrPaging) means
+// it cannot be completed.
+func (p *Paging) Add(ids []int64, end PageEnd) (take, done bool, err error) {
 	n := len(ids)
 	page := p.page
 	p.pages++
-	if n > 0 && p.short > 0 {
-		return false, fmt.Errorf("%w: page %d had %d companies of %d asked, yet page %d has %d more: the listing cannot be read completely",
+	repeated := n > 0 && p.repeats(ids)
+	switch {
+	case repeated && p.short > 0:
+		// The short page again: a server that answers a page past the end with the last
+		// one. The short page was the end.
+		return false, true, p.finish()
+	case n > 0 && p.short > 0:
+		return false, false, fmt.Errorf("%w: page %d had %d companies of %d asked, yet page %d has %d more: the listing cannot be read completely",
 			ErrPaging, page-1, p.short, p.size, page, n)
-	}
-	if n > 0 && p.repeats(ids) {
-		return false, fmt.Errorf("%w: page %d repeats page %d: the server ignores the page parameter", ErrPaging, page, page-1)
+	case repeated:
+		return false, false, fmt.Errorf("%w: page %d repeats page %d: the server ignores the page parameter", ErrPaging, page, page-1)
 	}
 	p.read += n
 	p.count.add(n, end.Count)
 	if n == 0 || end.Last {
-		if err := p.count.check(p.read); err != nil {
-			return false, fmt.Errorf("%w: %v", ErrPaging, err)
-		}
-		return true, nil
+		return true, true, p.finish()
 	}
 	switch {
 	case p.pages == 1 && n != p.size && (p.pos+n)%n == 0:
@@ -85,7 +89,7 @@ func (p *Paging) Add(ids []int64, end PageEnd) (done bool, err error) {
 		// with that size, so that its page numbers and ours agree.
 		p.size = n
 	case n > p.size:
-		return false, fmt.Errorf("%w: page %d has %d companies, more than the %d asked", ErrPaging, page, n, p.size)
+		return false, false, fmt.Errorf("%w: page %d has %d companies, more than the %d asked", ErrPaging, page, n, p.size)
 	case n < p.size:
 		p.short = n // the end, unless the next page has more: it must be empty
 	}
@@ -95,7 +99,15 @@ func (p *Paging) Add(ids []int64, end PageEnd) (done bool, err error) {
 	} else {
 		p.page = p.pos/p.size + 1
 	}
-	return false, nil
+	return true, false, nil
+}
+
+// finish cross-checks the count at the end of the listing.
+func (p *Paging) finish() error {
+	if err := p.count.check(p.read); err != nil {
+		return fmt.Errorf("%w: %v", ErrPaging, err)
+	}
+	return nil
 }
 
 // repeats reports whether every id of the page was on the page before (a server that

@@ -142,9 +142,12 @@ func (e *export) each(ctx context.Context, write func(c *bangwo8.Company) error)
 			if n, _ := paging.Next(); p.number != n {
 				return fmt.Errorf("%s: page %d arrived when page %d was due", e.src.name, p.number, n)
 			}
-			done, err := paging.Add(p.ids, p.end)
+			take, done, err := paging.Add(p.ids, p.end)
 			if err != nil {
 				return fmt.Errorf("%s: %w", e.src.name, err)
+			}
+			if !take {
+				p.companies, p.missing = nil, nil
 			}
 			if err := e.consume(ctx, p, fresh, write); err != nil {
 				return err

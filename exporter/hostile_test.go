@@ -27,6 +27,7 @@ type literalServer struct {
 	maxPerPage int
 	deleted    map[int]bool
 	ignorePage bool
+	clampPage  bool // a page past the end answers the last page
 
 	mu    sync.Mutex
 	asked []string // the query of every list and search call
@@ -61,6 +62,9 @@ func (v *literalServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	page, size = max(page, 1), min(max(size, 1), v.maxPerPage)
 	if v.ignorePage {
 		page = 1
+	}
+	if last := max((len(ids)+size-1)/size, 1); v.clampPage && page > last {
+		page = last
 	}
 	from := min((page-1)*size, len(ids))
 	list := []map[string]any{}
@@ -129,6 +133,16 @@ func TestExportAgainstTheVendorsExamples(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a page past the end is the last one again", func(t *testing.T) {
+		srv := &literalServer{total: 250, maxPerPage: 100, deleted: deleted, clampPage: true}
+		out := filepath.Join(t.TempDir(), "out.csv")
+		if _, err := Run(context.Background(), literalClient(t, srv), Options{Out: out, PerPage: 100, Concurrency: 4}); err != nil {
+			t.Fatal(err)
+		}
+		if got := csvIDs(t, out); !slices.Equal(got, want(250)) {
+			t.Fatalf("exported %d companies, want %d", len(got), len(want(250)))
+		}
+	})
 	t.Run("include deleted", func(t *testing.T) {
 		srv := &literalServer{total: 250, maxPerPage: 100, deleted: deleted}
 		out := filepath.Join(t.TempDir(), "out.csv")
