@@ -18,4 +18,13 @@
 // retried after a 429, a 5xx or a network error. A POST is retried only when it certainly did
 // not take effect (a 429, or a request that never left), so that a company is never created
 // twice: after an ambiguous answer the caller looks it up by its key first.
+//
+// The server is not trusted either. A 2xx that carries an error, is not JSON or lacks its
+// envelope's key is an error, never an empty list. Listings end only where Paging says they
+// are complete (a capped per_page, a search's count per page, a page that repeats: see
+// Paging), else ErrPaging. An answer is bounded on the wire and unpacked (ErrAnswerTooLarge),
+// a 429's pause by WithMaxRetryAfter, and a redirect is followed only within the base URL's
+// scheme, host and port (*RedirectError), so that the credentials go nowhere else. What only a
+// person can fix (a 401 or 403, a host that does not resolve: *HostNotFoundError, a redirect)
+// is not retried: IsConfigError.
 package bangwo8

@@ -15,7 +15,14 @@
 // shift the pages; deleted companies are dropped locally. Ids only grow, so remembering the
 // last id written is enough to drop a repeat. A search is read by createDT ascending (also
 // with deStat=1) and the full companies fetched with show_many; repeats are dropped by
-// remembering the ids of the last two pages.
+// remembering the ids of the last two pages. Options.Sort changes either order; repeats are
+// then dropped as for a search.
+//
+// The pages are checked in order by bangwo8.Paging, so that a server that caps per_page,
+// counts per page or ignores page makes the export complete or fail, never short: the first
+// page is fetched alone and tells the page size the service honours, and the look-ahead
+// starts after it. When the first page's records carry no status (as in the vendor's
+// examples), the export starts again with deStat=0: the service leaves the deleted ones out.
 //
 // # Late custom keys
 //
