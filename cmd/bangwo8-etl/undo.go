@@ -78,13 +78,14 @@ func runUndo(ctx context.Context, a *app, f *undoFlags) error {
 	}
 	// Refused before anything is read: nobody could answer the question.
 	if !f.dryRun && !f.yes && !a.streams.InIsTerminal {
-		return usageErrorf("undo writes to the service and there is no terminal to confirm on: look with --dry-run, then run again with --yes")
+		return usageErrorf("%s", l.Pick("撤销会写入服务，但这里没有终端可以确认：先用 --dry-run 看计划，再加 --yes 运行",
+			"undo writes to the service and there is no terminal to confirm on: look with --dry-run, then run again with --yes"))
 	}
 	j, err := importer.ReadJournal(f.journal)
 	if err != nil {
 		return usageError(err)
 	}
-	if err := checkJournalService(j, &f.api); err != nil {
+	if err := checkJournalService(j, &f.api, l); err != nil {
 		return err
 	}
 	client, pacer, err := f.api.client(a)
@@ -121,7 +122,8 @@ func runUndo(ctx context.Context, a *app, f *undoFlags) error {
 			return importExit(applyErr, l)
 		}
 		if !plan.Settled() {
-			return &exitError{code: exitPartial, err: fmt.Errorf("not everything can be undone (conflicts, passwords, companies not found): see %s", f.report)}
+			return &exitError{code: exitPartial, err: fmt.Errorf(l.Pick("有没能撤销的内容（冲突、密码、找不到的公司、失败）：见 %s",
+				"not everything could be undone (conflicts, passwords, companies not found, failures): see %s"), f.report)}
 		}
 		return nil
 	}
@@ -134,8 +136,7 @@ func runUndo(ctx context.Context, a *app, f *undoFlags) error {
 			return err
 		}
 		if !ok {
-			fmt.Fprintln(a.streams.Err, l.Pick("已取消：没有写入任何内容。", "Cancelled: nothing was written."))
-			return &exitError{code: exitFailed, err: errors.New("undo not confirmed: nothing was written")}
+			return &exitError{code: exitFailed, err: errors.New(l.Pick("已取消：没有写入任何内容", "cancelled: nothing was written"))}
 		}
 	}
 	applyErr := plan.Apply(ctx, client, opts)
@@ -147,15 +148,18 @@ func runUndo(ctx context.Context, a *app, f *undoFlags) error {
 // checkJournalService refuses a journal that undo cannot use against the service the flags
 // name: one that does not name its service, or names another service or account (exit 2: a
 // person must choose).
-func checkJournalService(j *importer.Journal, f *apiFlags) error {
+func checkJournalService(j *importer.Journal, f *apiFlags, l lang.Lang) error {
 	if j.Account == "" || j.Server == "" {
-		return usageErrorf("journal %s does not say which service and account the import wrote to: it cannot be undone", j.Path)
+		return usageErrorf(l.Pick("导入记录 %s 没有写明导入用的服务和账号，不能撤销",
+			"journal %s does not say which service and account the import wrote to: it cannot be undone"), j.Path)
 	}
 	if strings.TrimRight(j.Server, "/") != strings.TrimRight(f.baseURL, "/") {
-		return usageErrorf("journal %s: the import wrote to %s, not %s; run undo with --base-url %s", j.Path, j.Server, f.baseURL, j.Server)
+		return usageErrorf(l.Pick("导入记录 %s：导入写的是 %s，不是 %s；请加 --base-url %s 再撤销",
+			"journal %s: the import wrote to %s, not %s; run undo with --base-url %s"), j.Path, j.Server, f.baseURL, j.Server)
 	}
 	if j.Account != f.account {
-		return usageErrorf("journal %s: the import ran as account %s, not %s; run undo with --account %s", j.Path, j.Account, f.account, j.Account)
+		return usageErrorf(l.Pick("导入记录 %s：导入用的账号是 %s，不是 %s；请加 --account %s 再撤销",
+			"journal %s: the import ran as account %s, not %s; run undo with --account %s"), j.Path, j.Account, f.account, j.Account)
 	}
 	return nil
 }

@@ -349,7 +349,7 @@ func TestUndoDryRunWritesNothing(t *testing.T) {
 func TestUndoAsksOnATerminal(t *testing.T) {
 	e := newUndoEnv(t)
 	code, out, stderr := e.undo(context.Background(), "")
-	if code != exitUsage || e.puts.Load() != 0 || !strings.Contains(stderr, "--yes") || out != "" {
+	if code != exitUsage || e.puts.Load() != 0 || !strings.Contains(stderr, "没有终端可以确认") || !strings.Contains(stderr, "--yes") || out != "" {
 		t.Errorf("no terminal, no --yes: exit %d, %d updates\n%s\n%s", code, e.puts.Load(), out, stderr)
 	}
 	code, out, stderr = e.undo(context.Background(), "no\n")
@@ -371,13 +371,16 @@ func TestUndoAsksOnATerminal(t *testing.T) {
 // the import wrote to, and only a journal that kept the previous values.
 func TestUndoRefusesAnotherService(t *testing.T) {
 	e := newUndoEnv(t)
-	for name, args := range map[string][]string{
-		"base url": {"--base-url", "http://127.0.0.1:1"},
-		"account":  {"--account", "someone-else"},
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--base-url", "http://127.0.0.1:1"}, "请加 --base-url " + e.srv.URL + " 再撤销"},
+		{[]string{"--account", "someone-else", "--lang", "en"}, "run undo with --account " + e.srv.Account},
 	} {
-		code, _, stderr := e.undo(context.Background(), "", append([]string{"--yes"}, args...)...)
-		if code != exitUsage || !strings.Contains(stderr, "run undo with --") {
-			t.Errorf("%s: exit %d\n%s", name, code, stderr)
+		code, _, stderr := e.undo(context.Background(), "", append([]string{"--yes"}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, want 2 and %q\n%s", tc.args, code, tc.want, stderr)
 		}
 	}
 	old := e.write("old.jsonl", []byte(`{"journal":"bangwo8-etl import journal","version":1,"input":"in.csv","size":1,"sha256":"x","mapping_sha256":"y","mode":"upsert"}`+"\n"+
@@ -506,4 +509,31 @@ func TestUndoReportsAFailedUpdate(t *testing.T) {
 		t.Fatalf("again: exit %d\n%s\n%s", code, out, stderr)
 	}
 	e.assertAsBefore(nil)
+}
+
+// TestUndoRestoresClearedFields: an import whose cells clear a date and a region (the clear
+// marker) and leave the amount empty (kept) is undone: the date and the region, a list, are
+// back; the amount was never touched.
+func TestUndoRestoresClearedFields(t *testing.T) {
+	e := &undoEnv{importEnv: newImportEnv(t, sandboxtest.WithFixtures([]byte(undoFixtures)))}
+	e.mappingPth = e.write("undo-mapping.yaml", []byte(undoMappingYAML))
+	e.before = e.show(501, 502, 503)
+	in := e.csvRows("in.csv", undoHeader, []string{"甲公司", "acc-1", "#清空", "", "#清空", ""})
+	e.journal = e.path("run.jsonl")
+	if code, _, stderr := e.run(context.Background(), "import", "--in", in, "--mapping", e.mappingPth, "--journal", e.journal); code != exitOK {
+		t.Fatalf("import: exit %d\n%s", code, stderr)
+	}
+	got := e.show(501)[501]
+	if region, _ := got.Custom("field_1"); got.ServiceStartTime != "" || region.String() != "" || got.ServiceCharge != "10.00" {
+		t.Fatalf("the import did not clear the date and the region, or touched the amount: %+v", got)
+	}
+	e.puts.Store(0)
+	code, out, stderr := e.undo(context.Background(), "", "--yes")
+	if code != exitOK || e.puts.Load() != 1 {
+		t.Fatalf("undo: exit %d, %d updates\n%s\n%s", code, e.puts.Load(), out, stderr)
+	}
+	e.assertAsBefore(nil)
+	if !strings.Contains(out, "服务开始时间：（空） → 2017-01-01") {
+		t.Errorf("the plan does not show the cleared date coming back:\n%s", out)
+	}
 }
