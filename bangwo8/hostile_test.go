@@ -404,11 +404,13 @@ func TestRetryAfterIsBounded(t *testing.T) {
 
 // A wrong password and a host that does not resolve fail at once: retries cannot fix them.
 func TestConfigErrorsAreNotRetried(t *testing.T) {
-	ts := newServer(t, reply(401, `{"error": "Unauthorized", "description": "账号或密码错误"}`))
-	c, sleeps := newTestClient(t, ts)
-	_, _, err := c.ListCompanies(context.Background(), nil)
-	if !IsConfigError(err) || ts.Hits() != 1 || len(sleeps.Delays()) != 0 {
-		t.Fatalf("401: error %v after %d requests", err, ts.Hits())
+	for _, status := range []int{401, 403} {
+		ts := newServer(t, reply(status, `{"error": "Unauthorized", "description": "账号或密码错误"}`))
+		c, sleeps := newTestClient(t, ts)
+		_, _, err := c.ListCompanies(context.Background(), nil)
+		if !IsConfigError(err) || ts.Hits() != 1 || len(sleeps.Delays()) != 0 {
+			t.Fatalf("%d: error %v after %d requests", status, err, ts.Hits())
+		}
 	}
 
 	var dials atomic.Int32
@@ -417,7 +419,7 @@ func TestConfigErrorsAreNotRetried(t *testing.T) {
 		host, _, _ := net.SplitHostPort(addr)
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 	}}
-	c, err = NewClient("https://nowhere.invalid", WithBasicAuth(testAccount, testPassword), WithHTTPClient(&http.Client{Transport: noSuchHost}))
+	c, err := NewClient("https://nowhere.invalid", WithBasicAuth(testAccount, testPassword), WithHTTPClient(&http.Client{Transport: noSuchHost}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -265,6 +265,18 @@ func TestConfigurationFailuresExit2(t *testing.T) {
 		}
 	})
 
+	t.Run("forbidden", func(t *testing.T) {
+		e, _ := hostileEnv(t, 3, misbehave(func(w http.ResponseWriter, r *http.Request) bool {
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"error": "Forbidden", "description": "无权限"}`)
+			return true
+		}))
+		code, _, stderr := e.run(context.Background(), "export", "--out", e.path("x.csv"))
+		if code != exitUsage || !strings.Contains(stderr, "账号或密码错误 / wrong account or password") || strings.Contains(stderr, "bangwo8 retry") {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+	})
+
 	t.Run("a host that does not resolve", func(t *testing.T) {
 		var dials atomic.Int32
 		s := quickSettings()
