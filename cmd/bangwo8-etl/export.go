@@ -72,6 +72,9 @@ changed since the last run with the same state file is written.`,
 
 func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 	log := a.logger()
+	if _, err := a.language(); err != nil { // the language of the exit message
+		return err
+	}
 	opts := exporter.Options{
 		Out:         f.out,
 		Filter:      f.filter,
@@ -126,11 +129,23 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 		return &exitError{code: exitFailed, err: err}
 	}
 	reportExport(log, sum, paceAttrs(pacer, sum.Elapsed.Seconds())...)
-	if n := len(sum.MissingIDs); n > 0 && len(opts.IDs) > 0 {
-		return &exitError{code: exitPartial, err: fmt.Errorf("%d of the %d ids asked for were not found (listed above); %s holds the other %d",
-			n, len(opts.IDs), sum.File, sum.Companies)}
+	if len(sum.MissingIDs) > 0 && len(opts.IDs) > 0 {
+		return &exitError{code: exitPartial, err: missingIDsError(a, sum, len(opts.IDs))}
 	}
 	return nil
+}
+
+// missingIDsError is the exit message of an export of ids some of which were not found: how
+// many, and what the file holds; the warning above it lists them.
+func missingIDsError(a *app, sum *exporter.Summary, asked int) error {
+	l, _ := a.language() // checked by runExport before the export
+	n := len(sum.MissingIDs)
+	if sum.Companies == 0 {
+		return fmt.Errorf(l.Pick("要导出的 %d 个公司ID都不存在（见上面的列表）；%s 里只有表头", "none of the %d ids asked for was found (listed above); %s holds only the header"),
+			asked, sum.File)
+	}
+	return fmt.Errorf(l.Pick("要导出的 %d 个公司ID中有 %d 个不存在（见上面的列表）；其余 %d 家公司已写入 %s", "%[2]d of the %[1]d ids asked for were not found (listed above); the other %[3]d companies are in %[4]s"),
+		asked, n, sum.Companies, sum.File)
 }
 
 // reportExport logs the warnings of a finished export, then its one-line summary; extra

@@ -365,20 +365,25 @@ func TestExportFilters(t *testing.T) {
 func TestExportIDsNotFound(t *testing.T) {
 	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
 	for _, tc := range []struct {
-		ids, missing string
-		found        []string
+		ids, missing, says string
+		found              []string
 	}{
-		{"1,999,998,4", "ids=\"[999 998]\"", []string{"1", "4"}},
-		{"997,996", "ids=\"[997 996]\"", nil},
+		{"1,999,998,4", "ids=\"[999 998]\"", "2 of the 4 ids asked for were not found", []string{"1", "4"}},
+		{"997,996", "ids=\"[997 996]\"", "none of the 2 ids asked for was found", nil},
 	} {
 		out := e.path("ids.csv")
-		code, stderr := e.run(context.Background(), "export", "--no-progress", "--out", out, "--ids", tc.ids)
-		if code != exitPartial || !strings.Contains(stderr, "companies not found") || !strings.Contains(stderr, tc.missing) {
+		code, stderr := e.run(context.Background(), "export", "--no-progress", "--lang", "en", "--out", out, "--ids", tc.ids)
+		if code != exitPartial || !strings.Contains(stderr, "companies not found") || !strings.Contains(stderr, tc.missing) || !strings.Contains(stderr, tc.says) {
 			t.Errorf("--ids %s: exit %d, want 3 and the missing ids listed:\n%s", tc.ids, code, stderr)
 		}
 		if got := newTable(t, readCSV(t, out, true)).ids; !slices.Equal(got, tc.found) {
 			t.Errorf("--ids %s: the file holds %v, want %v", tc.ids, got, tc.found)
 		}
+	}
+	// Chinese by default.
+	if code, stderr := e.run(context.Background(), "export", "--no-progress", "--out", e.path("zh.csv"), "--ids", "1,999"); code != exitPartial ||
+		!strings.Contains(stderr, "要导出的 2 个公司ID中有 1 个不存在") {
+		t.Errorf("zh: exit %d\n%s", code, stderr)
 	}
 	// In a JSON log the ids are numbers.
 	code, stderr := e.run(context.Background(), "export", "--no-progress", "--out", e.path("j.csv"), "--ids", "1,999", "--log-format", "json")
