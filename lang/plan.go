@@ -160,7 +160,7 @@ func (l Lang) PlanSummary(c PlanCounts) string {
 	if writes := c.Create + c.Update; c.RPS > 0 {
 		d := time.Duration(float64(writes+c.Lookups) / c.RPS * float64(time.Second)).Round(time.Second)
 		args := append([]any{writes, c.Lookups}, l.pickArgs(c.RPS, d)...)
-		s += fmt.Sprintf(l.Pick("。%d 次写入和 %d 次查找，按 --rps %g 约需%s", ". %d writes and %d lookups take about %s at --rps %g"), args...)
+		s += fmt.Sprintf(l.Pick("。%d 次写入和 %d 次查找，按 --rps %g 约需 %s", ". %d writes and %d lookups take about %s at --rps %g"), args...)
 	}
 	return s
 }

@@ -33,7 +33,7 @@ func TestPlanSummaryEstimatesTheTime(t *testing.T) {
 	c := PlanCounts{Mode: "upsert", Create: 250, Update: 1000, Unchanged: 3, Clears: 4, Kept: 2, Lookups: 20, RPS: 10}
 	zh := Chinese.PlanSummary(c)
 	if !strings.Contains(zh, "新建 250，更新 1000，无变化 3") || !strings.Contains(zh, "清空 4 个字段") ||
-		!strings.Contains(zh, "保留 2 个") || !strings.HasSuffix(zh, "1250 次写入和 20 次查找，按 --rps 10 约需2 分 7 秒") {
+		!strings.Contains(zh, "保留 2 个") || !strings.HasSuffix(zh, "1250 次写入和 20 次查找，按 --rps 10 约需 2 分 7 秒") {
 		t.Errorf("Chinese: %s", zh)
 	}
 	en := English.PlanSummary(c)

@@ -328,7 +328,7 @@ func TestImportCommandDryRun(t *testing.T) {
 		"第 2 行：无变化 甲公司（服务账号 acc-1，公司ID 501）\n",
 		"第 3 行：更新 乙公司（服务账号 acc-2，公司ID 502）\n    服务开始时间：（空） → 2019-09-09\n    服务费余额：0.00 → 5\n",
 		"第 4 行：新建 丙公司（服务账号 acc-3）\n    公司名称：丙公司\n    服务账号：acc-3\n",
-		"计划（upsert）：新建 1，更新 1，无变化 1，有错误 0，未写入 0；清空 0 个字段。2 次写入和 5 次查找，按 --rps 10 约需1 秒\n",
+		"计划（upsert）：新建 1，更新 1，无变化 1，有错误 0，未写入 0；清空 0 个字段。2 次写入和 5 次查找，按 --rps 10 约需 1 秒\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
