@@ -23,7 +23,7 @@ func newSink(o *Options, w io.Writer) (sink, error) {
 	if format == FormatCSV {
 		return newCSVSink(w, o.Encoding), nil
 	}
-	return newXLSXSink(w, sheetName(o.Mapping), o.SheetRows)
+	return newXLSXSink(w, o.Out, sheetName(o.Mapping), o.SheetRows)
 }
 
 // sheetName is the name of the first sheet: the one the mapping reads back, or 公司.

@@ -1,13 +1,16 @@
 package exporter
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/xlsxout"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
@@ -32,8 +35,14 @@ const (
 // would see the apostrophe as part of the value. The one exception keeps the round trip
 // exact: a value that itself starts with an apostrophe before a formula character keeps the
 // guard (import removes exactly that one apostrophe, whatever the format).
+//
+// The header row goes through the StreamWriter; the data rows are written by rowXML, byte for
+// byte as the StreamWriter would write them, to a scratch file of rows per sheet (beside the
+// output, removed by the next run if this one is killed) that xlsxout puts into the sheet's
+// part.
 type xlsxSink struct {
 	out       io.Writer
+	outPath   string // the output, beside which the files of rows are kept
 	f         *excelize.File
 	sw        *excelize.StreamWriter
 	baseName  string
@@ -50,14 +59,18 @@ type xlsxSink struct {
 	written    []xlsxout.Streamed // the sheets ended, with their extent
 
 	styleHeader, styleText, styleDate, styleDateTime int
-	// values point into cells, one per column, reused for every row: SetRow takes *Cell,
-	// which costs no allocation to put in an interface.
-	values []any
-	cells  []excelize.Cell
+
+	rows     rowXML
+	body     *os.File // the current sheet's data rows
+	bodyBuf  *bufio.Writer
+	bodies   []*os.File // every sheet's, removed at the end
+	line     []byte
+	cells    []rowCell // one per column, reused for every row
+	rowCells []*rowCell
 }
 
-func newXLSXSink(w io.Writer, baseName string, sheetRows int) (*xlsxSink, error) {
-	s := &xlsxSink{out: w, f: excelize.NewFile(), baseName: baseName, sheetRows: sheetRows}
+func newXLSXSink(w io.Writer, outPath, baseName string, sheetRows int) (*xlsxSink, error) {
+	s := &xlsxSink{out: w, outPath: outPath, f: excelize.NewFile(), baseName: baseName, sheetRows: sheetRows}
 	var err error
 	style := func(st *excelize.Style) int {
 		if err != nil {
@@ -93,8 +106,8 @@ func (s *xlsxSink) header(headers []string) error {
 	for i, h := range headers {
 		s.widths[i] = displayWidth(h) + 2 // room for the filter button
 	}
-	s.values = make([]any, len(headers))
-	s.cells = make([]excelize.Cell, len(headers))
+	s.cells = make([]rowCell, len(headers))
+	s.rowCells = make([]*rowCell, len(headers))
 	return nil
 }
 
@@ -136,9 +149,9 @@ func (s *xlsxSink) write(cells []mapping.Cell) error {
 		}
 	}
 	s.rowInSheet++
-	clear(s.values)
+	clear(s.rowCells)
 	for i, c := range cells {
-		if i >= len(s.values) {
+		if i >= len(s.rowCells) {
 			break
 		}
 		ok, err := s.cell(&s.cells[i], c)
@@ -146,11 +159,11 @@ func (s *xlsxSink) write(cells []mapping.Cell) error {
 			return fmt.Errorf("sheet %s cell %s%d: %w", s.sheet, mapping.ColumnLetter(i), s.rowInSheet, err)
 		}
 		if ok {
-			s.values[i] = &s.cells[i]
+			s.rowCells[i] = &s.cells[i]
 		}
 	}
-	ref, _ := excelize.CoordinatesToCellName(1, s.rowInSheet)
-	if err := s.sw.SetRow(ref, s.values); err != nil {
+	s.line = s.rows.appendRow(s.line[:0], s.rowInSheet, s.rowCells)
+	if _, err := s.bodyBuf.Write(s.line); err != nil {
 		return fmt.Errorf("sheet %s row %d: %w", s.sheet, s.rowInSheet, err)
 	}
 	return nil
@@ -158,21 +171,21 @@ func (s *xlsxSink) write(cells []mapping.Cell) error {
 
 // cell converts one exported cell into what the stream writer stores; ok is false for an
 // empty cell, which is left out.
-func (s *xlsxSink) cell(dst *excelize.Cell, c mapping.Cell) (ok bool, err error) {
+func (s *xlsxSink) cell(dst *rowCell, c mapping.Cell) (ok bool, err error) {
 	if c.Text == "" {
 		return false, nil
 	}
 	switch c.Kind {
 	case mapping.CellNumber:
 		if f, err := strconv.ParseFloat(c.Text, 64); err == nil {
-			*dst = excelize.Cell{Value: f}
+			*dst = rowCell{kind: cellNumber, num: f}
 			return true, nil
 		}
 	case mapping.CellDate:
-		*dst = excelize.Cell{StyleID: s.styleDate, Value: c.Time}
+		*dst = rowCell{kind: cellTime, style: s.styleDate, time: c.Time}
 		return true, nil
 	case mapping.CellDateTime:
-		*dst = excelize.Cell{StyleID: s.styleDateTime, Value: c.Time}
+		*dst = rowCell{kind: cellTime, style: s.styleDateTime, time: c.Time}
 		return true, nil
 	}
 	text := xlsxText(c.Text)
@@ -181,7 +194,7 @@ func (s *xlsxSink) cell(dst *excelize.Cell, c mapping.Cell) (ok bool, err error)
 			return false, fmt.Errorf("%d characters, more than an Excel cell holds (%d); export to .csv instead", n, maxCellChars)
 		}
 	}
-	*dst = excelize.Cell{StyleID: s.styleText, Value: text}
+	*dst = rowCell{kind: cellText, style: s.styleText, text: text}
 	return true, nil
 }
 
@@ -234,6 +247,11 @@ func (s *xlsxSink) nextSheet() error {
 	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 20}); err != nil {
 		return fmt.Errorf("xlsx sheet %q header: %w", name, err)
 	}
+	if s.body, err = atomicfile.CreateScratch(s.outPath, "rows"); err != nil {
+		return fmt.Errorf("xlsx sheet %q: %w", name, err)
+	}
+	s.bodies = append(s.bodies, s.body)
+	s.bodyBuf = bufio.NewWriterSize(s.body, 256<<10)
 	return nil
 }
 
@@ -249,7 +267,14 @@ func (s *xlsxSink) endSheet() error {
 	if err := s.sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx sheet %q: %w", s.sheet, err)
 	}
-	s.written = append(s.written, xlsxout.Streamed{Writer: s.sw, Rows: s.rowInSheet, Cols: len(s.headers)})
+	if err := s.bodyBuf.Flush(); err != nil {
+		return fmt.Errorf("xlsx sheet %q rows: %w", s.sheet, err)
+	}
+	if _, err := s.body.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("xlsx sheet %q rows: %w", s.sheet, err)
+	}
+	s.written = append(s.written, xlsxout.Streamed{Writer: s.sw, Rows: s.rowInSheet, Cols: len(s.headers),
+		Body: bufio.NewReaderSize(s.body, 256<<10)})
 	s.sw = nil
 	return nil
 }
@@ -271,10 +296,23 @@ func (s *xlsxSink) finish() error {
 	if err := xlsxout.Write(s.out, s.f, s.written...); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
+	s.removeBodies()
 	return s.f.Close()
 }
 
-func (s *xlsxSink) abort()      { s.f.Close() }
+func (s *xlsxSink) abort() {
+	s.removeBodies()
+	s.f.Close()
+}
+
+// removeBodies removes the files of rows.
+func (s *xlsxSink) removeBodies() {
+	for _, f := range s.bodies {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	s.bodies = nil
+}
 func (s *xlsxSink) sheets() int { return s.sheetCount }
 
 // displayWidth estimates how wide s shows: wide (CJK) characters take two columns.

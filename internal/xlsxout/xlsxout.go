@@ -12,6 +12,7 @@ package xlsxout
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -22,10 +23,13 @@ import (
 )
 
 // Streamed is a sheet written with an excelize StreamWriter, and the extent of what was
-// written to it: Rows rows from row 1, Cols columns from column A.
+// written to it: Rows rows from row 1, Cols columns from column A. Rows may have been
+// written outside the StreamWriter: Body, when not nil, holds their <row> elements, which go
+// in after the StreamWriter's own rows (they count in Rows).
 type Streamed struct {
 	Writer     *excelize.StreamWriter
 	Rows, Cols int
+	Body       io.Reader
 }
 
 // Ref is the A1-style range of the extent: "A1:C10"; "A1" for one cell or none.
@@ -63,12 +67,13 @@ func dimensionElement(b []byte) (start, end int, ok bool) {
 // Write writes f to w. streamed lists the sheets written with a StreamWriter (already
 // flushed); the dimension of every other sheet is taken from its cells.
 func Write(w io.Writer, f *excelize.File, streamed ...Streamed) error {
-	parts := make(map[string]string, len(streamed)) // sheet part -> its dimension
+	parts := make(map[string]*sheetPatch, len(streamed))
 	names := make([]string, 0, len(streamed))
 	for _, s := range streamed {
 		// A sheet that excelize creates (NewFile's first, NewSheet's) lives in the part named
 		// by its sheet id. Should that ever change, Close reports the sheet it did not find.
-		parts[fmt.Sprintf("xl/worksheets/sheet%d.xml", s.Writer.SheetID)] = Ref(s.Rows, s.Cols)
+		parts[fmt.Sprintf("xl/worksheets/sheet%d.xml", s.Writer.SheetID)] = &sheetPatch{
+			dim: []byte(`<dimension ref="` + Ref(s.Rows, s.Cols) + `"/>`), body: s.Body}
 		names = append(names, s.Writer.Sheet)
 	}
 	for _, sheet := range f.GetSheetList() {
@@ -102,11 +107,19 @@ func setDimension(f *excelize.File, sheet string) error {
 	return f.SetSheetDimension(sheet, Ref(len(rows), cols))
 }
 
-// zipWriter is the zip writer excelize writes its parts through; it puts the dimension of
-// each streamed sheet in place of the one the StreamWriter wrote.
+// sheetPatch is what goes into a streamed sheet's part: its dimension, and the rows written
+// outside the StreamWriter.
+type sheetPatch struct {
+	dim  []byte
+	body io.Reader
+}
+
+// zipWriter is the zip writer excelize writes its parts through; it patches each streamed
+// sheet's part (see sheetWriter).
 type zipWriter struct {
-	zw    *zip.Writer
-	parts map[string]string // the streamed sheets' parts not written yet
+	zw      *zip.Writer
+	parts   map[string]*sheetPatch // the streamed sheets' parts not written yet
+	patched []*sheetWriter
 }
 
 func (z *zipWriter) Create(name string) (io.Writer, error) {
@@ -114,9 +127,11 @@ func (z *zipWriter) Create(name string) (io.Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ref, ok := z.parts[name]; ok {
+	if p, ok := z.parts[name]; ok {
 		delete(z.parts, name)
-		return &dimensionWriter{w: w, dim: []byte(`<dimension ref="` + ref + `"/>`)}, nil
+		sw := &sheetWriter{w: w, sheetPatch: *p}
+		z.patched = append(z.patched, sw)
+		return sw, nil
 	}
 	return w, nil
 }
@@ -130,25 +145,33 @@ func (z *zipWriter) Close() error {
 	for name := range z.parts {
 		return fmt.Errorf("internal: the workbook has no sheet part %s to set the dimension of", name)
 	}
+	for _, sw := range z.patched {
+		if sw.body != nil {
+			return errors.New("internal: a sheet part has no </sheetData> to put its rows before")
+		}
+	}
 	return nil
 }
 
-// dimensionWriter passes a sheet part through, with the dimension the StreamWriter wrote near
-// its start replaced. The head is held back until the whole element is seen, so an element
-// split between two writes is found too.
-type dimensionWriter struct {
-	w    io.Writer
-	dim  []byte
-	head []byte
-	done bool
+// sheetWriter passes a sheet part through, with the dimension the StreamWriter wrote near its
+// start replaced, and the body's rows inserted before </sheetData>. What may hold the start of
+// either is held back until it is whole, so one split between two writes is found too.
+type sheetWriter struct {
+	w io.Writer
+	sheetPatch
+	head    []byte // before the dimension
+	dimDone bool
+	tail    []byte // the last bytes passed, which may start </sheetData>
 }
 
 // maxHead bounds the bytes held back: the dimension comes right after <worksheet ...>.
 const maxHead = 64 << 10
 
-func (d *dimensionWriter) Write(p []byte) (int, error) {
-	if d.done {
-		return d.w.Write(p)
+var endSheetData = []byte("</sheetData>")
+
+func (d *sheetWriter) Write(p []byte) (int, error) {
+	if d.dimDone {
+		return len(p), d.pass(p)
 	}
 	buf := p
 	if len(d.head) > 0 {
@@ -165,12 +188,42 @@ func (d *dimensionWriter) Write(p []byte) (int, error) {
 		}
 		return len(p), nil
 	}
-	d.done = true
+	d.dimDone = true
 	d.head = nil
-	for _, b := range [][]byte{buf[:start], d.dim, buf[end:]} {
-		if _, err := d.w.Write(b); err != nil {
-			return 0, err
-		}
+	if _, err := d.w.Write(buf[:start]); err != nil {
+		return 0, err
 	}
-	return len(p), nil
+	if _, err := d.w.Write(d.dim); err != nil {
+		return 0, err
+	}
+	return len(p), d.pass(buf[end:])
+}
+
+// pass writes b, putting the body in before </sheetData>.
+func (d *sheetWriter) pass(b []byte) error {
+	if d.body == nil {
+		_, err := d.w.Write(b)
+		return err
+	}
+	buf := b
+	if len(d.tail) > 0 {
+		buf = append(d.tail, b...)
+	}
+	if i := bytes.Index(buf, endSheetData); i >= 0 {
+		if _, err := d.w.Write(buf[:i]); err != nil {
+			return err
+		}
+		if _, err := io.Copy(d.w, d.body); err != nil {
+			return fmt.Errorf("sheet rows: %w", err)
+		}
+		d.body, d.tail = nil, nil
+		_, err := d.w.Write(buf[i:])
+		return err
+	}
+	keep := min(len(buf), len(endSheetData)-1)
+	if _, err := d.w.Write(buf[:len(buf)-keep]); err != nil {
+		return err
+	}
+	d.tail = append(d.tail[:0:0], buf[len(buf)-keep:]...)
+	return nil
 }
