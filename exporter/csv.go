@@ -15,8 +15,9 @@ import (
 
 const utf8BOM = "\xEF\xBB\xBF"
 
-// csvSink writes RFC 4180 CSV. Each record is formatted into a buffer first, so that a GBK
-// encoding failure can name the row and the cell instead of a byte offset.
+// csvSink writes RFC 4180 CSV. In GBK each record is formatted into a buffer first, so that an
+// encoding failure can name the row and the cell instead of a byte offset; UTF-8 records go
+// straight to the file's buffer.
 type csvSink struct {
 	out    *bufio.Writer
 	buf    bytes.Buffer
@@ -29,9 +30,11 @@ type csvSink struct {
 
 func newCSVSink(w io.Writer, enc Encoding) *csvSink {
 	s := &csvSink{out: bufio.NewWriterSize(w, 256<<10), enc: enc}
-	s.w = csv.NewWriter(&s.buf)
 	if enc == EncodingGBK {
 		s.gbk = simplifiedchinese.GBK.NewEncoder()
+		s.w = csv.NewWriter(&s.buf)
+	} else {
+		s.w = csv.NewWriter(s.out)
 	}
 	return s
 }
@@ -55,17 +58,20 @@ func (s *csvSink) row(cells []mapping.Cell) error {
 
 func (s *csvSink) write(record []string) error {
 	s.rows++
+	if s.gbk == nil {
+		if err := s.w.Write(record); err != nil {
+			return fmt.Errorf("write csv row %d: %w", s.rows, err)
+		}
+		return nil
+	}
 	s.buf.Reset()
 	if err := s.w.Write(record); err != nil {
 		return fmt.Errorf("write csv row %d: %w", s.rows, err)
 	}
 	s.w.Flush()
-	b := s.buf.Bytes()
-	if s.gbk != nil {
-		var err error
-		if b, err = s.gbk.Bytes(b); err != nil {
-			return s.gbkError(record)
-		}
+	b, err := s.gbk.Bytes(s.buf.Bytes())
+	if err != nil {
+		return s.gbkError(record)
 	}
 	if _, err := s.out.Write(b); err != nil {
 		return fmt.Errorf("write csv: %w", err)
@@ -87,6 +93,10 @@ func (s *csvSink) gbkError(record []string) error {
 }
 
 func (s *csvSink) finish() error {
+	s.w.Flush()
+	if err := s.w.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
 	if err := s.out.Flush(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}

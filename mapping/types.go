@@ -111,7 +111,14 @@ var (
 
 // foldWidth maps full-width digits, letters and punctuation to their ASCII forms (１２３ -> 123),
 // which Chinese input methods produce; it is used where the value is not free text.
-func foldWidth(s string) string { return width.Narrow.String(s) }
+func foldWidth(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return width.Narrow.String(s)
+		}
+	}
+	return s // ASCII is narrow already: no transformer, no copy (an export folds every number)
+}
 
 // trimSpace removes white space, full-width spaces and byte order marks around s.
 func trimSpace(s string) string {
