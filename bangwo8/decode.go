@@ -1,6 +1,7 @@
 package bangwo8
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,9 +32,12 @@ func members(b []byte, fn func(key string, val []byte) error) error {
 	}
 	for i < len(b) {
 		end := skipValue(b, i) // the key, a string
-		key, err := unquote(b[i:end])
-		if err != nil {
-			return err
+		key, ok := knownKey(b[i:end])
+		if !ok {
+			var err error
+			if key, err = unquote(b[i:end]); err != nil {
+				return err
+			}
 		}
 		i = skipSpace(b, end)
 		i = skipSpace(b, i+1) // past ':'
@@ -116,17 +120,45 @@ func skipValue(b []byte, i int) int {
 	}
 }
 
-// skipString returns the index just past the string that starts at b[i] (a quote).
+// skipString returns the index just past the string that starts at b[i] (a quote): the next
+// quote that an odd run of backslashes does not escape.
 func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
+	start := i + 1
+	for i = start; ; {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return len(b)
 		}
+		q := i + j
+		escapes := 0
+		for k := q - 1; k >= start && b[k] == '\\'; k-- {
+			escapes++
+		}
+		if escapes%2 == 0 {
+			return q + 1
+		}
+		i = q + 1
 	}
-	return i
+}
+
+// keys are the member names that decoding meets in every record (the documented fields, a
+// custom field's "key" and "value"), so that finding one costs no allocation.
+var keys = func() map[string]string {
+	m := map[string]string{"key": "key", "value": "value", "companies": "companies", "results": "results"}
+	for k := range slots {
+		m[string(k)] = string(k)
+	}
+	return m
+}()
+
+// knownKey returns the member name in the JSON string b when it is one of keys, written
+// without escapes.
+func knownKey(b []byte) (string, bool) {
+	if len(b) < 2 {
+		return "", false
+	}
+	k, ok := keys[string(b[1:len(b)-1])] // no allocation for a lookup
+	return k, ok
 }
 
 // unquote decodes a JSON string; one without escapes and in valid UTF-8 is taken as it is,
@@ -134,14 +166,17 @@ func skipString(b []byte, i int) int {
 func unquote(b []byte) (string, error) {
 	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
 		inner := b[1 : len(b)-1]
-		plain := true
+		plain, ascii := true, true
 		for _, c := range inner {
 			if c == '\\' || c < 0x20 {
 				plain = false
 				break
 			}
+			if c >= utf8.RuneSelf {
+				ascii = false
+			}
 		}
-		if plain && utf8.Valid(inner) {
+		if plain && (ascii || utf8.Valid(inner)) {
 			return string(inner), nil
 		}
 	}

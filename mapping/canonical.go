@@ -9,7 +9,7 @@ import "time"
 func canonicalDateTime(s string) (t time.Time, hasTime, ok bool, err error) {
 	switch {
 	case len(s) == len(dateLayout) && digitsAt(s, 0, 1, 2, 3, 5, 6, 8, 9) && s[4] == '-' && s[7] == '-':
-		t, err = civil(s[0:4], s[5:7], s[8:10], "", "", "")
+		t, err = civil(s[0:4], s[5:7], s[8:10], "0", "0", "0") // "" would cost Atoi an error
 		return t, false, true, err
 	case len(s) == len(dateTimeLayout) && digitsAt(s, 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18) &&
 		s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' && s[16] == ':':

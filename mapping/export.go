@@ -88,9 +88,9 @@ func (col *Column) format(fv bangwo8.FieldValue) Cell {
 			if t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 {
 				return text(raw) // a time the date column cannot hold: keep it visible
 			}
-			return Cell{Text: t.Format(dateLayout), Kind: CellDate, Time: t}
+			return Cell{Text: dateText(raw, t, dateLayout), Kind: CellDate, Time: t}
 		}
-		return Cell{Text: t.Format(dateTimeLayout), Kind: CellDateTime, Time: t}
+		return Cell{Text: dateText(raw, t, dateTimeLayout), Kind: CellDateTime, Time: t}
 	case TypeEnum:
 		if l, ok := col.enumLabel(strings.TrimSpace(raw)); ok {
 			return text(l)
@@ -150,4 +150,15 @@ func (col *Column) ImportRule(c Cell) Rule {
 		return err.rule
 	}
 	return ""
+}
+
+// dateText is t in layout: raw itself when it is already spelled so (the API's dates are), which
+// spares formatting every date of an export.
+func dateText(raw string, t time.Time, layout string) string {
+	if len(raw) == len(layout) {
+		if u, _, ok, err := canonicalDateTime(raw); ok && err == nil && u.Equal(t) {
+			return raw
+		}
+	}
+	return t.Format(layout)
 }
