@@ -46,6 +46,7 @@ start_sandbox() {
 	local n=$1
 	shift
 	local log="$work/sandbox-$n.log"
+	: >"$log" # now, not in the background process: an earlier run's URL must not be read
 	"$bin" sandbox --listen 127.0.0.1:0 --db "$work/seed-$n.db" --seed-companies "$n" "$@" >"$log" 2>&1 &
 	sandbox_pid=$!
 	url=""
