@@ -13,6 +13,7 @@ import (
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 
 	"github.com/bangwo8-etl/bangwo8-etl/internal/atomicfile"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/runlock"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 )
 
@@ -42,7 +43,26 @@ type Summary struct {
 	CustomKeys []string
 	// NewestUpdate is the newest updateDT of the incremental state after the run.
 	NewestUpdate string
+	// Future are the companies (at most MaxFutureListed) an incremental export wrote whose
+	// updateDT lies past the server's clock and FutureMargin: written every time, they never
+	// move the state (FutureCount counts them all).
+	Future      []DatedCompany
+	FutureCount int
+	// StateReset is set when the state's newest update lay in the future (a state written
+	// before the guard): it was dropped and everything the filters select was exported.
+	StateReset string
 }
+
+// DatedCompany names a company by its id, name and updateDT.
+type DatedCompany struct {
+	UID      int64
+	Name     string
+	UpdateDT string
+}
+
+// MaxFutureListed bounds Summary.Future: a service whose clock is wrong would otherwise list
+// every company.
+const MaxFutureListed = 20
 
 // RefusedCells names a column of the mapping and a rule its exported cells break.
 type RefusedCells struct {
@@ -65,11 +85,29 @@ func Run(ctx context.Context, api API, o Options) (*Summary, error) {
 	}
 
 	var prev, next *State
+	var stateReset string
 	updatedStart := o.Filter.UpdatedStart
 	if o.StatePath != "" {
-		var err error
+		// One run at a time: two would read the same state and the second would save over
+		// the first.
+		lock, err := runlock.Acquire(o.StatePath, "bangwo8-etl export --out "+o.Out)
+		if err != nil {
+			return nil, fmt.Errorf("state file: %w", err)
+		}
+		defer lock.Release()
 		if prev, err = LoadState(o.StatePath); err != nil {
 			return nil, err
+		}
+		if err := prev.CheckService(o.StatePath, o.Server, o.Account); err != nil {
+			return nil, err
+		}
+		if prev.Newest > latestPossible(time.Now()) {
+			// Frozen by a company dated in the future before the guard existed: its day would
+			// hold back every change until then. Start again from the filters.
+			log.Warn("the state's newest update lies in the future (a company dated in the future set it): it is dropped and everything the filters select is exported this time",
+				"state", o.StatePath, "newest_update", prev.Newest)
+			stateReset = prev.Newest
+			prev = &State{Version: stateVersion, Seen: map[int64]string{}, Source: prev.Source}
 		}
 		if d := prev.Day(); d > updatedStart {
 			updatedStart = d
@@ -78,7 +116,8 @@ func Run(ctx context.Context, api API, o Options) (*Summary, error) {
 			log.Warn("the state file was written by an export of other companies; only changes since its date are exported",
 				"state", o.StatePath, "was", prev.Source, "now", describeSource(&o))
 		}
-		next = &State{Version: stateVersion, Newest: prev.Newest, Seen: maps.Clone(prev.Seen), Source: describeSource(&o)}
+		next = &State{Version: stateVersion, Newest: prev.Newest, Seen: maps.Clone(prev.Seen), Source: describeSource(&o),
+			Server: o.Server, Account: o.Account}
 	}
 	src, err := newSource(api, &o, updatedStart, false)
 	if err != nil {
@@ -86,7 +125,7 @@ func Run(ctx context.Context, api API, o Options) (*Summary, error) {
 	}
 
 	e := &export{o: &o, api: api, updatedStart: updatedStart, log: log, src: src, prev: prev, next: next, began: began,
-		sum: &Summary{Summary: tally.Summary{File: o.Out}, Format: format, Source: src.name}}
+		sum: &Summary{Summary: tally.Summary{File: o.Out}, Format: format, Source: src.name, StateReset: stateReset}}
 	err = atomicfile.Write(o.Out, func(f *os.File) error {
 		if o.Mapping == nil {
 			return e.viaSpool(ctx, f)
@@ -131,6 +170,19 @@ type export struct {
 	prev, next   *State
 	sum          *Summary
 	began        time.Time
+	// serverNow is the latest Date the service's answers carried: the clock an updateDT is
+	// checked against (see FutureMargin); zero before the first.
+	serverNow time.Time
+}
+
+// future reports whether c's updateDT lies past the service's clock and FutureMargin (this
+// machine's clock when the service sent no Date).
+func (e *export) future(c *bangwo8.Company) bool {
+	now := e.serverNow
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return c.UpdateDT > latestPossible(now)
 }
 
 // each reads the source and calls write for every company that belongs in the file.
@@ -210,6 +262,9 @@ func withoutStatus(cs []bangwo8.Company) bool {
 func (e *export) consume(ctx context.Context, p page, fresh repeatFilter, write func(c *bangwo8.Company) error) error {
 	e.sum.Pages++
 	e.sum.MissingIDs = append(e.sum.MissingIDs, p.missing...)
+	if p.date.After(e.serverNow) {
+		e.serverNow = p.date
+	}
 	for i := range p.companies {
 		c := &p.companies[i]
 		if c.Status == 0 && e.src.paged && !e.src.serverDeleted && !e.o.Filter.IncludeDeleted {
@@ -241,6 +296,13 @@ func (e *export) keep(c *bangwo8.Company, fresh repeatFilter) bool {
 		return false
 	}
 	if e.next != nil {
+		if e.future(c) {
+			e.sum.FutureCount++
+			if len(e.sum.Future) < MaxFutureListed {
+				e.sum.Future = append(e.sum.Future, DatedCompany{UID: c.UID, Name: c.CompanyName, UpdateDT: c.UpdateDT})
+			}
+			return true
+		}
 		e.next.observe(c.UID, c.UpdateDT)
 		if e.prev.unchanged(c.UID, c.UpdateDT) {
 			e.sum.Unchanged++

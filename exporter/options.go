@@ -129,6 +129,9 @@ type Options struct {
 	PerPage     int    // companies per list or search page; 0 is DefaultPerPage; an error with IDs
 	Concurrency int    // pages fetched at once; 0 is 1
 	StatePath   string // incremental state file; "" exports everything the filters select
+	// Server (the base URL) and Account bind the state file to the service: a state written
+	// against another is refused (*StateMismatchError). "" binds nothing.
+	Server, Account string
 
 	// SheetRows is the most rows a sheet holds, header included; 0 is MaxSheetRows. Tests
 	// set it low to see the split into sheets.

@@ -3,7 +3,9 @@ package exporter
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
+	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 )
@@ -19,6 +21,30 @@ type page struct {
 	// them, and what the page says about the pages after it.
 	ids []int64
 	end bangwo8.PageEnd
+
+	// date is the latest Date header of the answers the page came from: the service's
+	// clock, against which an incremental export checks updateDT; zero when none said.
+	date time.Time
+}
+
+// answeredAt is the Date header of an answer; zero when there is none or it cannot be read.
+func answeredAt(resp *bangwo8.Response) time.Time {
+	if resp == nil || resp.Response == nil {
+		return time.Time{}
+	}
+	t, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// later is the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // errLastPage, returned by a consume function, ends fetchInOrder without an error.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 )
@@ -59,11 +60,11 @@ func listSource(api API, f Filter, sort Sort, serverDeleted bool) *source {
 	fetch := func(ctx context.Context, n, size int) (page, error) {
 		opts := lo
 		opts.Page, opts.PerPage = n, size
-		cs, _, err := api.ListCompanies(ctx, &opts)
+		cs, resp, err := api.ListCompanies(ctx, &opts)
 		if err != nil {
 			return page{}, fmt.Errorf("list page %d: %w", n, err)
 		}
-		return page{companies: cs, ids: uids(cs), end: bangwo8.NoEnd}, nil
+		return page{companies: cs, ids: uids(cs), end: bangwo8.NoEnd, date: answeredAt(resp)}, nil
 	}
 	dedup := func() repeatFilter { return &ascendingIDs{} }
 	if sort.By != "" {
@@ -107,7 +108,7 @@ func searchSource(api API, query string, f Filter, sort Sort, serverDeleted bool
 	fetch := func(ctx context.Context, n, size int) (page, error) {
 		opts := so
 		opts.Page, opts.PerPage = n, size
-		res, _, err := api.SearchCompanies(ctx, q, &opts)
+		res, resp, err := api.SearchCompanies(ctx, q, &opts)
 		if err != nil {
 			return page{}, fmt.Errorf("search %q page %d: %w", q, n, err)
 		}
@@ -116,7 +117,7 @@ func searchSource(api API, query string, f Filter, sort Sort, serverDeleted bool
 		if err != nil {
 			return page{}, fmt.Errorf("search %q page %d: %w", q, n, err)
 		}
-		p.ids, p.end = ids, res.End()
+		p.ids, p.end, p.date = ids, res.End(), later(p.date, answeredAt(resp))
 		return p, nil
 	}
 	return &source{name: "search", fetch: fetch, paged: true, dedup: func() repeatFilter { return &recentIDs{} }, serverDeleted: serverDeleted}, nil
@@ -155,17 +156,19 @@ func uids(cs []bangwo8.Company) []int64 {
 // service did not return are listed as missing.
 func showMany(ctx context.Context, api API, ids []int64) (page, error) {
 	byID := make(map[int64]bangwo8.Company, len(ids))
+	var date time.Time
 	for lo := 0; lo < len(ids); lo += bangwo8.MaxShowMany {
 		chunk := ids[lo:min(lo+bangwo8.MaxShowMany, len(ids))]
-		cs, _, err := api.ShowMany(ctx, chunk)
+		cs, resp, err := api.ShowMany(ctx, chunk)
 		if err != nil {
 			return page{}, fmt.Errorf("show_many of %d ids from %d: %w", len(chunk), chunk[0], err)
 		}
+		date = later(date, answeredAt(resp))
 		for _, c := range cs {
 			byID[c.UID] = c
 		}
 	}
-	var p page
+	p := page{date: date}
 	p.companies = make([]bangwo8.Company, 0, len(ids))
 	for _, id := range ids {
 		if c, ok := byID[id]; ok {

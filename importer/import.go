@@ -62,11 +62,10 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 		if opts.DryRun {
 			j.f.Close() // read for the plan, never written by a dry run
 			j.f = nil
-		} else {
-			// The last lines are on disk only once synced: a run whose journal cannot be
-			// synced has not recorded what it did, and says so.
-			defer func() { err = cmp.Or(err, j.close()) }()
 		}
+		// The last lines are on disk only once synced: a run whose journal cannot be synced
+		// has not recorded what it did, and says so. The lock goes with it.
+		defer func() { err = cmp.Or(err, j.close()) }()
 	}
 
 	// Pass 1: check every row, collect the keys to look up.

@@ -10,8 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/internal/runlock"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
 )
@@ -81,6 +84,7 @@ const (
 )
 
 type journal struct {
+	lock     *runlock.Lock // the run's alone with the file (see openJournal)
 	f        *os.File
 	done     map[string]JournalEntry // rows finished by earlier runs, by rowIdentity
 	intents  map[string]bool         // rows whose create an earlier run sent without recording the outcome
@@ -103,17 +107,32 @@ func FileDigest(path string) (int64, string, error) {
 	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// openJournal opens or creates the journal at path for a run described by want. An existing
-// journal must have been written for the same account, server, mapping and mode. A torn last
-// line (the process was killed while writing it) is cut off.
-func openJournal(path string, want journalHeader) (*journal, error) {
+// openJournal opens or creates the journal at path for a run described by want, and holds it
+// for this run alone (runlock): a second run on the same journal is refused with a
+// *runlock.HeldError naming the process. An existing journal must have been written for the
+// same account, server, mapping and mode. A torn last line (the process was killed while
+// writing it) is cut off; a damaged line before the last is refused with the way to recover
+// (*JournalDamageError).
+//
+// The file is opened O_APPEND and each entry is one write: every line lands whole at the
+// end, whatever else writes there.
+func openJournal(path string, want journalHeader) (_ *journal, err error) {
+	lock, err := runlock.Acquire(path, "bangwo8-etl import --in "+want.Input)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			lock.Release()
+		}
+	}()
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) || (err == nil && len(data) == 0) {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC|os.O_APPEND, 0o644)
 		if err != nil {
 			return nil, fmt.Errorf("journal: %w", err)
 		}
-		j := &journal{f: f, done: map[string]JournalEntry{}, intents: map[string]bool{}, lastSync: time.Now()}
+		j := &journal{lock: lock, f: f, done: map[string]JournalEntry{}, intents: map[string]bool{}, lastSync: time.Now()}
 		if err := j.append(want); err != nil {
 			f.Close()
 			return nil, err
@@ -128,10 +147,11 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	good := bytes.LastIndexByte(data, '\n') + 1 // everything after the last newline is torn
-	j := &journal{done: map[string]JournalEntry{}, intents: map[string]bool{}, lastSync: time.Now()}
+	j := &journal{lock: lock, done: map[string]JournalEntry{}, intents: map[string]bool{}, lastSync: time.Now()}
 	sc := bufio.NewScanner(bytes.NewReader(data[:good]))
 	sc.Buffer(make([]byte, 64<<10), 16<<20) // an update's line carries its old and new values
 	line := 0
+	var damaged []int
 	for sc.Scan() {
 		line++
 		if line == 1 {
@@ -146,7 +166,11 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		}
 		var e JournalEntry
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Row <= 0 || e.ID == "" {
-			return nil, fmt.Errorf("journal %s: line %d is not a journal entry", path, line)
+			damaged = append(damaged, line)
+			continue
+		}
+		if len(damaged) > 0 {
+			continue // only counted: the run does not start
 		}
 		switch e.Action {
 		case ActionCreating:
@@ -157,13 +181,19 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		}
 		j.done[e.ID] = e
 	}
-	for id := range j.done {
-		delete(j.intents, id)
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("journal %s: line %d: %w", path, line+1, err)
 	}
 	if line == 0 {
 		return nil, fmt.Errorf("journal %s: no header line", path)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if len(damaged) > 0 {
+		return nil, &JournalDamageError{Path: path, Lines: damaged, Kept: len(j.done)}
+	}
+	for id := range j.done {
+		delete(j.intents, id)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
@@ -171,12 +201,35 @@ func openJournal(path string, want journalHeader) (*journal, error) {
 		f.Close()
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	if _, err := f.Seek(int64(good), io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("journal: %w", err)
-	}
 	j.f = f
 	return j, nil
+}
+
+// JournalDamageError is a journal with lines that are not entries before its last line: not
+// a run killed mid-write (that tears the last line only, which is cut off), but a file
+// edited, or two runs that wrote it at once before runs were locked. Nothing is written.
+type JournalDamageError struct {
+	Path  string
+	Lines []int // the damaged lines, from 1
+	Kept  int   // rows recorded as finished before the first damaged line
+}
+
+func (e *JournalDamageError) Error() string {
+	lines := make([]string, len(e.Lines))
+	for i, n := range e.Lines {
+		lines[i] = strconv.Itoa(n)
+	}
+	return fmt.Sprintf("journal %s: line %s %s damaged (not a journal entry); nothing was written. "+
+		"The %d rows recorded before line %d are intact. To go on, open the journal in a text editor, delete the damaged line(s) "+
+		"and run the same command again: the rows they recorded are looked up by their key before anything is created",
+		e.Path, strings.Join(lines, ", "), plural(len(lines), "is", "are"), e.Kept, e.Lines[0])
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (h journalHeader) matches(want journalHeader) error {
@@ -241,7 +294,12 @@ func (j *journal) sync() error {
 	return nil
 }
 
+// close syncs and closes the journal and lets the next run have it.
 func (j *journal) close() error {
+	defer j.lock.Release()
+	if j.f == nil { // a dry run's: read, never written
+		return nil
+	}
 	err := j.sync()
 	if cerr := j.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("journal: %w", cerr)

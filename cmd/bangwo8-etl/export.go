@@ -13,6 +13,7 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/exporter"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/runlock"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 )
 
@@ -118,6 +119,11 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 	if err != nil {
 		return err
 	}
+	opts.Server, opts.Account = f.api.server(), f.api.account
+	l, err := a.language()
+	if err != nil {
+		return err
+	}
 
 	// An export allocates much and keeps little: with the collector's heap goal at twice the
 	// default, it spends about a seventh less CPU for about 10 MB more peak memory, which stays
@@ -130,6 +136,9 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 	sum, err := exporter.Run(cmd.Context(), client, opts)
 	progress.done()
 	if err != nil {
+		if errors.Is(err, runlock.ErrHeld) || errors.As(err, new(*exporter.StateMismatchError)) {
+			return &exitError{code: exitUsage, err: inLanguage(err, l)}
+		}
 		if errors.Is(err, exporter.ErrInvalidOptions) {
 			return &exitError{code: exitUsage, err: err}
 		}
@@ -163,6 +172,13 @@ const exportGCPercent = 200
 func reportExport(log *slog.Logger, sum *exporter.Summary, extra ...any) {
 	if n := len(sum.MissingIDs); n > 0 {
 		log.Warn("companies not found", "count", n, "ids", sum.MissingIDs)
+	}
+	for _, c := range sum.Future {
+		log.Warn("company dated in the future (its updateDT is past the server's clock): exported every time, it does not move the state",
+			"uId", c.UID, "companyName", c.Name, "updateDT", c.UpdateDT)
+	}
+	if n := sum.FutureCount - len(sum.Future); n > 0 {
+		log.Warn("more companies dated in the future, not listed", "count", n)
 	}
 	for _, key := range slices.Sorted(maps.Keys(sum.UnmappedKeys)) {
 		log.Warn("custom field not in the mapping: its values are not in the file", "key", key, "companies", sum.UnmappedKeys[key])

@@ -99,7 +99,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags) error {
 	opts := importer.Options{
 		Mode: mode, DryRun: f.dryRun, SkipInvalid: f.skipInvalid, Concurrency: f.api.concurrency,
 		Report: f.report, Lang: l, Journal: f.journal, MappingDigest: digest,
-		Account: f.api.account, Server: f.api.baseURL,
+		Account: f.api.account, Server: f.api.server(),
 		Logger: log, Progress: update, Problems: a.streams.Err, MaxProblems: f.maxProblems,
 		Assets: f.assets, Retries: f.api.retries,
 	}

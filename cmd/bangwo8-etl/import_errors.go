@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/runlock"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/samples"
@@ -95,7 +96,9 @@ func importExit(err error, l lang.Lang) error {
 		return &exitError{code: exitPartial, err: err}
 	case errors.As(err, &ie) && (ie.Line > 0 || ie.Row > 0):
 		return &exitError{code: exitPartial, err: err}
-	case errors.As(err, &ie), errors.Is(err, importer.ErrJournalMismatch), errors.Is(err, sheet.ErrUnsupported):
+	case errors.Is(err, runlock.ErrHeld), errors.As(err, new(*importer.JournalDamageError)), errors.Is(err, importer.ErrJournalMismatch):
+		return &exitError{code: exitUsage, err: inLanguage(err, l)}
+	case errors.As(err, &ie), errors.Is(err, sheet.ErrUnsupported):
 		return &exitError{code: exitUsage, err: err}
 	}
 	return &exitError{code: exitFailed, err: err}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/runlock"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/undo"
@@ -81,6 +82,12 @@ func runUndo(ctx context.Context, a *app, f *undoFlags) error {
 		return usageErrorf("%s", l.Pick("撤销会写入服务，但这里没有终端可以确认：先用 --dry-run 看计划，再加 --yes 运行",
 			"undo writes to the service and there is no terminal to confirm on: look with --dry-run, then run again with --yes"))
 	}
+	// An import or another undo on this journal would change what this one reads.
+	lock, err := runlock.Acquire(f.journal, "bangwo8-etl undo")
+	if err != nil {
+		return &exitError{code: exitUsage, err: inLanguage(err, l)}
+	}
+	defer lock.Release()
 	j, err := importer.ReadJournal(f.journal)
 	if err != nil {
 		return usageError(err)
