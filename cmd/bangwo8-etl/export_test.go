@@ -572,12 +572,19 @@ func TestExportIncremental(t *testing.T) {
 		t.Errorf("state newest %q", st.Newest)
 	}
 
-	// A failed run leaves the state as it was.
+	// A failed run leaves the state as it was (stopped at once; another server's is refused).
 	before, _ := os.ReadFile(state)
-	code, _ := e.run(ctx, "export", "--out", e.path("bad.csv"), "--state", state, "--encoding", "gbk", "--base-url", "http://127.0.0.1:1", "--rps", "1000")
+	stopped, stop := context.WithCancel(ctx)
+	stop()
+	code, _ := e.run(stopped, "export", "--out", e.path("bad.csv"), "--state", state, "--encoding", "gbk", "--rps", "1000")
 	after, _ := os.ReadFile(state)
 	if code != exitFailed || !bytes.Equal(before, after) {
 		t.Errorf("failed run: exit %d, state changed %v", code, !bytes.Equal(before, after))
+	}
+	code, _ = e.run(ctx, "export", "--out", e.path("bad.csv"), "--state", state, "--base-url", "http://127.0.0.1:1", "--rps", "1000")
+	after, _ = os.ReadFile(state)
+	if code != exitUsage || !bytes.Equal(before, after) {
+		t.Errorf("another server: exit %d, state changed %v", code, !bytes.Equal(before, after))
 	}
 }
 

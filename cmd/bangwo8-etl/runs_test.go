@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/internal/runlock"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
+)
+
+// TestTwoRunsOnOneJournal starts an import in a process of its own whose first create the
+// sandbox holds back, and runs the same command meanwhile: the second run exits 2 at once
+// naming the first's process, and writes nothing. The first then finishes; every row is one
+// company; a run after it finds every row done.
+func TestTwoRunsOnOneJournal(t *testing.T) {
+	release := make(chan struct{})
+	e := newImportEnv(t, sandboxtest.WithConfig(func(c *sandbox.Config) {
+		c.Middleware = append(c.Middleware, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost {
+					<-release
+				}
+				next.ServeHTTP(w, r)
+			})
+		})
+	}))
+	var rows [][]string
+	for i := 1; i <= 20; i++ {
+		rows = append(rows, []string{fmt.Sprintf("并发公司%02d", i), fmt.Sprintf("lock-%02d", i), "", "", ""})
+	}
+	in := e.csvFile("in.csv", "utf8", rows...)
+	journal := e.path("run.jsonl")
+	args := []string{"import", "--in", in, "--mapping", e.mappingPth, "--journal", journal, "--no-progress"}
+	first := cliProcess(t, []string{"BANGWO8_PASSWORD=" + e.srv.Password},
+		append(args, "--base-url", e.srv.URL, "--account", e.srv.Account, "--concurrency", "1")...)
+	var firstErr bytes.Buffer
+	first.Stderr = &firstErr
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- first.Wait() }()
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+		first.Process.Kill()
+	}()
+	for deadline := time.Now().Add(time.Minute); e.posts.Load() == 0; time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first run sent no create\n%s", firstErr.String())
+		}
+	}
+
+	code, _, stderr := e.run(context.Background(), args...)
+	if code != exitUsage {
+		t.Fatalf("second run: exit %d, want 2\n%s", code, stderr)
+	}
+	pid := strconv.Itoa(first.Process.Pid)
+	for _, want := range []string{journal, "进程 " + pid, "process " + pid, "one run at a time"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("second run's message lacks %q:\n%s", want, stderr)
+		}
+	}
+	if n := e.posts.Load(); n != 1 {
+		t.Errorf("%d creates reached the server, want only the first run's held one", n)
+	}
+
+	close(release)
+	if err := <-exited; err != nil {
+		t.Fatalf("first run: %v\n%s", err, firstErr.String())
+	}
+	cos := e.companies()
+	for _, r := range rows {
+		if n := len(cos[r[1]]); n != 1 {
+			t.Errorf("%s: %d companies", r[1], n)
+		}
+	}
+	if _, err := os.Stat(runlock.Path(journal)); !os.IsNotExist(err) {
+		t.Errorf("lock file left after the run: %v", err)
+	}
+	code, _, stderr = e.run(context.Background(), append(args, "--log-format", "json")...)
+	if sum := summaryLine(t, stderr, "import done"); code != exitOK || sum["skipped"] != float64(len(rows)) || sum["writes"] != 0.0 {
+		t.Errorf("third run: exit %d, %v", code, sum)
+	}
+	// Every line of the journal is whole: the header and one per row (no intent is left
+	// without its outcome).
+	b, _ := os.ReadFile(journal)
+	for i, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("journal line %d is not JSON: %q", i+1, line)
+		}
+	}
+}
+
+// TestStateFileHeldByAnotherRun: an export with a state file another run holds exits 2
+// naming the holder, and leaves the state and the output alone.
+func TestStateFileHeldByAnotherRun(t *testing.T) {
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(exportFixtures)))
+	state := e.path("state.json")
+	lock, err := runlock.Acquire(state, "a test holding the state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	out := e.path("out.csv")
+	code, stderr := e.run(context.Background(), "export", "--out", out, "--state", state, "--no-progress")
+	if code != exitUsage || !strings.Contains(stderr, "进程 "+strconv.Itoa(os.Getpid())) || !strings.Contains(stderr, "a test holding the state") {
+		t.Fatalf("exit %d, want 2 naming this process\n%s", code, stderr)
+	}
+	for _, p := range []string{out, state} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s: %v, want nothing", p, err)
+		}
+	}
+	lock.Release()
+	e.export("--out", out, "--state", state)
+}
+
+// TestJournalAndStateOfAnotherServer: the README's rehearsal against one server, then the
+// real run against another with the same journal or state file: refused in plain words
+// (exit 2), nothing written to the second server.
+func TestJournalAndStateOfAnotherServer(t *testing.T) {
+	rehearsal := newImportEnv(t)
+	real := newImportEnv(t)
+	in := rehearsal.csvFile("in.csv", "utf8", []string{"演练公司", "rh-1", "", "", ""}, []string{"演练公司二", "rh-2", "", "", ""})
+	journal := rehearsal.path("run.jsonl")
+	if code, _, stderr := rehearsal.run(context.Background(), "import", "--in", in, "--mapping", rehearsal.mappingPth, "--journal", journal); code != exitOK {
+		t.Fatalf("rehearsal: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr := real.run(context.Background(), "import", "--in", in, "--mapping", rehearsal.mappingPth, "--journal", journal)
+	if code != exitUsage {
+		t.Fatalf("real run with the rehearsal's journal: exit %d, want 2\n%s", code, stderr)
+	}
+	for _, want := range []string{"日志文件是另一次导入的", "written for the server " + rehearsal.srv.URL + ", not " + real.srv.URL, "another journal file"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("message lacks %q:\n%s", want, stderr)
+		}
+	}
+	if n := real.posts.Load() + real.puts.Load(); n != 0 || len(real.companies()) != 0 {
+		t.Errorf("the real server got %d writes", n)
+	}
+	// The account too: same server, another account.
+	other := func(k string) string {
+		if k == "BANGWO8_ACCOUNT" {
+			return "someone-else"
+		}
+		return rehearsal.getenv(k)
+	}
+	var errb bytes.Buffer
+	code = runTest(context.Background(), []string{"import", "--in", in, "--mapping", rehearsal.mappingPth, "--journal", journal, "--no-progress"},
+		&IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &errb}, other)
+	if code != exitUsage || !strings.Contains(errb.String(), `written for account "`+rehearsal.srv.Account+`", not "someone-else"`) {
+		t.Errorf("journal of another account: exit %d\n%s", code, errb.String())
+	}
+
+	// The state file of an incremental export.
+	state := rehearsal.path("state.json")
+	code, _, stderr = rehearsal.run(context.Background(), "export", "--out", rehearsal.path("r.csv"), "--state", state)
+	if code != exitOK {
+		t.Fatalf("rehearsal export: exit %d\n%s", code, stderr)
+	}
+	var st struct{ Server, Account string }
+	b, _ := os.ReadFile(state)
+	if err := json.Unmarshal(b, &st); err != nil || st.Server != rehearsal.srv.URL || st.Account != rehearsal.srv.Account {
+		t.Errorf("state %s does not name its service: %v", b, err)
+	}
+	out := real.path("real.csv")
+	code, _, stderr = real.run(context.Background(), "export", "--out", out, "--state", state)
+	if code != exitUsage {
+		t.Fatalf("export with the rehearsal's state: exit %d, want 2\n%s", code, stderr)
+	}
+	for _, want := range []string{"状态文件", "不属于这个服务", real.srv.URL, rehearsal.srv.URL, "use another state file"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("message lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("export wrote %s: %v", out, err)
+	}
+	// A state written before states named their service is accepted, and bound.
+	os.WriteFile(state, []byte(`{"version": 1, "newest_update": "", "seen": {}, "source": ""}`), 0o644)
+	if code, _, stderr := real.run(context.Background(), "export", "--out", out, "--state", state); code != exitOK {
+		t.Fatalf("unbound state: exit %d\n%s", code, stderr)
+	}
+	b, _ = os.ReadFile(state)
+	if json.Unmarshal(b, &st); st.Server != real.srv.URL {
+		t.Errorf("the unbound state was not bound: %s", b)
+	}
+}
+
+// TestDamagedJournalLine: a journal with a damaged line before its last is refused (exit 2)
+// with the line, the rows kept and the way to recover; done as said, the run goes on and
+// creates nothing twice.
+func TestDamagedJournalLine(t *testing.T) {
+	e := newImportEnv(t)
+	var rows [][]string
+	for i := 1; i <= 6; i++ {
+		rows = append(rows, []string{fmt.Sprintf("损坏公司%d", i), fmt.Sprintf("dmg-%d", i), "", "", ""})
+	}
+	in := e.csvFile("in.csv", "utf8", rows...)
+	journal := e.path("run.jsonl")
+	args := []string{"import", "--in", in, "--mapping", e.mappingPth, "--journal", journal, "--concurrency", "1"}
+	if code, _, stderr := e.run(context.Background(), args...); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	b, _ := os.ReadFile(journal)
+	lines := strings.SplitAfter(string(b), "\n")
+	// Lines: header, then intent and outcome for each row. Garble line 6 (row 3's intent
+	// or outcome) as two writers interleaving would.
+	lines[5] = `{"row":3,"id":"key:dmg-3","act{"row":4` + "\n"
+	os.WriteFile(journal, []byte(strings.Join(lines, "")), 0o644)
+	code, _, stderr := e.run(context.Background(), args...)
+	if code != exitUsage {
+		t.Fatalf("damaged journal: exit %d, want 2\n%s", code, stderr)
+	}
+	for _, want := range []string{"第 6 行已损坏", "删掉损坏的行", "line 6 is damaged", "delete the damaged line"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("message lacks %q:\n%s", want, stderr)
+		}
+	}
+	// Recover as told: delete the line.
+	os.WriteFile(journal, []byte(strings.Join(slices.Delete(lines, 5, 6), "")), 0o644)
+	code, _, stderr = e.run(context.Background(), append(args, "--log-format", "json")...)
+	if code != exitOK {
+		t.Fatalf("after deleting the line: exit %d\n%s", code, stderr)
+	}
+	if sum := summaryLine(t, stderr, "import done"); sum["created"] != 0.0 {
+		t.Errorf("after recovery: %v", sum)
+	}
+	cos := e.companies()
+	for _, r := range rows {
+		if len(cos[r[1]]) != 1 {
+			t.Errorf("%s: %d companies", r[1], len(cos[r[1]]))
+		}
+	}
+}
+
+// TestFutureDatedCompany: a company whose updateDT is 2099 is exported by every incremental
+// run with a warning naming it, and the state's newest update stays at the latest true date,
+// so a later change of another company is exported. A state frozen at 2099 by an earlier
+// version is dropped with a warning.
+func TestFutureDatedCompany(t *testing.T) {
+	fixtures := `{"companies": [
+ {"uId": 1, "companyName": "正常公司", "createDT": "2021-03-01 10:00:00", "updateDT": "2021-06-01 12:00:00"},
+ {"uId": 2, "companyName": "未来公司", "createDT": "2021-03-01 10:00:00", "updateDT": "2099-01-01 00:00:00"},
+ {"uId": 3, "companyName": "另一家", "createDT": "2021-03-01 10:00:00", "updateDT": "2021-06-02 08:00:00"}
+]}`
+	e := newExportEnv(t, sandboxtest.WithFixtures([]byte(fixtures)), sandboxtest.WithConfig(func(c *sandbox.Config) {
+		c.Now = func() time.Time { return time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC) }
+	}))
+	state := e.path("state.json")
+	newest := func() string {
+		var st struct {
+			Newest string `json:"newest_update"`
+		}
+		b, _ := os.ReadFile(state)
+		json.Unmarshal(b, &st)
+		return st.Newest
+	}
+	run := func(name string) ([]string, string) {
+		out := e.path(name)
+		stderr := e.export("--out", out, "--state", state, "--log-format", "json")
+		return newTable(t, readCSV(t, out, true)).ids, stderr
+	}
+	ids, stderr := run("r1.csv")
+	if !slices.Equal(ids, []string{"1", "2", "3"}) {
+		t.Fatalf("first run %v", ids)
+	}
+	if !strings.Contains(stderr, "company dated in the future") || !strings.Contains(stderr, `"uId":2`) || !strings.Contains(stderr, "未来公司") {
+		t.Errorf("no warning naming company 2:\n%s", stderr)
+	}
+	if got := newest(); got != "2021-06-02 08:00:00" {
+		t.Fatalf("state newest %q, want the latest true date", got)
+	}
+	ids, stderr = run("r2.csv")
+	if !slices.Equal(ids, []string{"2"}) || !strings.Contains(stderr, `"updateDT":"2099-01-01 00:00:00"`) {
+		t.Fatalf("second run %v, want the future-dated company again with its warning\n%s", ids, stderr)
+	}
+	client, err := bangwo8.NewClient(e.srv.URL, bangwo8.WithBasicAuth(e.srv.Account, e.srv.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client.UpdateCompany(context.Background(), 1, bangwo8.CompanyInput{CompanyName: bangwo8.Ptr("正常公司改名")}); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ = run("r3.csv"); !slices.Equal(ids, []string{"1", "2"}) {
+		t.Fatalf("after an update of 1: %v, want 1 (changed) and 2 (future)", ids)
+	}
+	if got := newest(); got != "2024-05-01 17:00:00" {
+		t.Errorf("state newest %q after the update (China time of the sandbox's clock)", got)
+	}
+
+	// A state an earlier version froze at 2099.
+	os.WriteFile(state, []byte(`{"version": 1, "newest_update": "2099-01-01 00:00:00", "seen": {"2": "2099-01-01 00:00:00"}, "source": ""}`), 0o644)
+	ids, stderr = run("r4.csv")
+	if !slices.Equal(ids, []string{"1", "2", "3"}) || !strings.Contains(stderr, "the state's newest update lies in the future") {
+		t.Fatalf("frozen state: %v\n%s", ids, stderr)
+	}
+	if got := newest(); got > "2025" {
+		t.Errorf("state still frozen: %q", got)
+	}
+}
