@@ -48,6 +48,10 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 		return sum, fmt.Errorf("mode upsert needs a match key in the mapping (match: uId, serviceaccount or companyName)")
 	}
 
+	guard, err := guardInput(input)
+	if err != nil {
+		return sum, err
+	}
 	assets, err := openAssets(opts.Assets, m)
 	if err != nil {
 		return sum, err
@@ -76,7 +80,8 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	progress := func(phase string, done, total int) {
 		opts.Progress(Progress{Phase: phase, Done: int64(done), Total: int64(total), Elapsed: time.Since(start)})
 	}
-	sheetName, err := scan(ctx, input, m, pp.warnVia(warner(opts.Logger, input, opts.Lang)), func(row int, rec *mapping.Record, problems []mapping.Problem) error {
+	sheetName, err := scanCells(ctx, input, m, pp.warnVia(warner(opts.Logger, input, opts.Lang)), func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
+		guard.read(row, cells)
 		sum.Rows++
 		progress(PhaseValidate, sum.Rows, 0)
 		if rec == nil {
@@ -104,7 +109,7 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	sum.Valid = valid
 	blocked := valid < sum.Rows && !opts.SkipInvalid && !opts.DryRun
 
-	r := &run{api: api, m: m, opts: &opts, sum: sum, journal: j, pp: pp, blockedBy: sum.Rows - valid, assets: assets}
+	r := &run{api: api, m: m, opts: &opts, sum: sum, journal: j, pp: pp, blockedBy: sum.Rows - valid, assets: assets, guard: guard}
 	if !blocked && m.Match != "" {
 		progress(PhaseLookup, 0, len(keys))
 		r.existing, err = lookup(ctx, api, m.Match, keys, opts.Concurrency)
@@ -131,6 +136,9 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 		}
 	}
 	clear(keys)
+	if err := guard.same(); err != nil {
+		return sum, err
+	}
 
 	// Pass 2: plan and write each row.
 	rep, err := open(opts.Report, input, m, opts.Lang)
@@ -157,6 +165,7 @@ type run struct {
 	// assets fills the extension's targets (import --assets); nil for none.
 	assets *assetIndex
 	ids    identities
+	guard  *inputGuard // the rows as the first pass read them
 }
 
 // task is one planned row.
@@ -188,6 +197,9 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 	_, scanErr := scanCells(context.WithoutCancel(ctx), input, r.m, nil, func(row int, cells []string, rec *mapping.Record, problems []mapping.Problem) error {
 		if err := r.sink.failed(); err != nil {
 			return err // the report or the journal cannot be written: read no further
+		}
+		if err := r.guard.again(seq, row, cells, r.sink.writes()); err != nil {
+			return err
 		}
 		t := task{seq: seq, rec: rec}
 		seq++
@@ -267,6 +279,9 @@ func (r *run) writeAll(ctx context.Context, input string, blocked bool) error {
 		})
 		return nil
 	})
+	if scanErr == nil {
+		scanErr = r.guard.ended(seq)
+	}
 	fatal := g.Wait()
 	if ctx.Err() != nil {
 		r.sum.Interrupted = true

@@ -68,6 +68,13 @@ func (s *sink) wrote() {
 	s.mu.Unlock()
 }
 
+// writes counts the writes sent so far.
+func (s *sink) writes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sum.Writes
+}
+
 // intend journals a create about to be sent (see journal.intend).
 func (s *sink) intend(rec *mapping.Record) error {
 	if s.journal == nil || s.journal.f == nil {

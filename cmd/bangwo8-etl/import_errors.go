@@ -96,6 +96,8 @@ func importExit(err error, l lang.Lang) error {
 		return &exitError{code: exitPartial, err: err}
 	case errors.As(err, &ie) && (ie.Line > 0 || ie.Row > 0):
 		return &exitError{code: exitPartial, err: err}
+	case errors.Is(err, importer.ErrInputChanged):
+		return &exitError{code: exitFailed, err: inLanguage(err, l)}
 	case errors.Is(err, runlock.ErrHeld), errors.As(err, new(*importer.JournalDamageError)), errors.Is(err, importer.ErrJournalMismatch):
 		return &exitError{code: exitUsage, err: inLanguage(err, l)}
 	case errors.As(err, &ie), errors.Is(err, sheet.ErrUnsupported):

@@ -13,7 +13,7 @@ import (
 
 // inLanguage says, in Chinese first (unless --lang en), what the refusals that keep runs
 // apart mean: a journal or state file another run holds, a damaged journal, a journal or
-// state file of another server or account. The English error follows in parentheses, as the
+// state file of another server or account, an input file changed during the run. The English error follows in parentheses, as the
 // header errors do. Other errors are returned as they are.
 func inLanguage(err error, l lang.Lang) error {
 	if l == lang.English {
@@ -41,6 +41,8 @@ func inLanguage(err error, l lang.Lang) error {
 		}
 		zh = fmt.Sprintf("日志 %s 的第 %s 行已损坏，什么都没有写入。第 %d 行之前记录的 %d 行完好。恢复的办法：用文本编辑器打开日志，删掉损坏的行，再运行同一条命令；那些行记录过的数据会先按匹配键查找，不会重复创建。",
 			damage.Path, strings.Join(lines, "、"), damage.Lines[0], damage.Kept)
+	case errors.Is(err, importer.ErrInputChanged):
+		zh = "输入文件在运行中被保存或替换了：每一行只按检查过的样子写入，改动之后的行没有写。等文件保存好、不再改动后，再运行同一条命令（带 --journal 时已写的行会被认出，不会重复）。"
 	case errors.Is(err, importer.ErrJournalMismatch):
 		zh = "这个日志文件是另一次导入的（服务器、账号、映射文件或模式不同，详见括号里的英文）：它记录的进度不属于这次运行，不能用。请换一个日志文件。"
 	case errors.As(err, &bound):

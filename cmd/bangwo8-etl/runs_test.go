@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -313,4 +315,101 @@ func TestFutureDatedCompany(t *testing.T) {
 	if got := newest(); got > "2025" {
 		t.Errorf("state still frozen: %q", got)
 	}
+}
+
+// replaceOn returns a sandbox option that calls replace once, when the n-th request of method
+// arrives (before the sandbox answers it).
+func replaceOn(method string, n int64, replace func()) sandboxtest.Option {
+	var seen atomic.Int64
+	return sandboxtest.WithConfig(func(c *sandbox.Config) {
+		c.Middleware = append(c.Middleware, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == method && seen.Add(1) == n {
+					replace()
+				}
+				next.ServeHTTP(w, r)
+			})
+		})
+	})
+}
+
+// TestInputReplacedMidRun: the input replaced by another file while the companies are looked
+// up stops the run before anything is written; changed while the rows are written, it stops
+// at the first changed row, and every row written is a row as checked: no duplicate of the
+// companies the new rows name.
+func TestInputReplacedMidRun(t *testing.T) {
+	var rows [][]string
+	for i := 1; i <= 8; i++ {
+		rows = append(rows, []string{fmt.Sprintf("新公司%d", i), fmt.Sprintf("new-%d", i), "", "", ""})
+	}
+	// Another file: rows naming companies that exist, which the lookup of the first file's
+	// keys did not ask for.
+	other := [][]string{{"新公司1", "acc-1", "", "", ""}, {"新公司2", "acc-2", "", "", ""}}
+	t.Run("during the lookup", func(t *testing.T) {
+		var e *importEnv
+		var in string
+		e = newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)), replaceOn(http.MethodGet, 1, func() {
+			e.csvFile("replacement.csv", "utf8", other...)
+			os.Rename(e.path("replacement.csv"), in) // as an office program saves
+		}))
+		in = e.csvFile("in.csv", "utf8", rows...)
+		code, _, stderr := e.run(context.Background(), "import", "--in", in, "--mapping", e.mappingPth)
+		if code != exitFailed || !strings.Contains(stderr, "输入文件在运行中被保存或替换了") || !strings.Contains(stderr, "nothing was written") {
+			t.Fatalf("exit %d, want 1 saying the file changed\n%s", code, stderr)
+		}
+		if n := e.posts.Load() + e.puts.Load(); n != 0 {
+			t.Errorf("%d writes after the file changed", n)
+		}
+	})
+	t.Run("during the writes", func(t *testing.T) {
+		// Rows of 40 KB (a column the mapping ignores), so that the writing pass reads the
+		// later rows from the file after the change, not from its read buffer.
+		pad := strings.Repeat("备", 40<<10/3)
+		padded := func(rows [][]string) []byte {
+			var b bytes.Buffer
+			w := csv.NewWriter(&b)
+			w.Write(append(slices.Clone(importHeader), "备注"))
+			for _, r := range rows {
+				w.Write(append(slices.Clone(r), pad))
+			}
+			w.Flush()
+			return b.Bytes()
+		}
+		changed := slices.Clone(rows[:4])
+		changed = append(changed, []string{"新公司5", "acc-1", "", "", ""}, []string{"新公司6", "acc-2", "", "", ""},
+			[]string{"新公司7", "other-7", "", "", ""}, []string{"新公司8", "other-8", "", "", ""})
+		var e *importEnv
+		e = newImportEnv(t, sandboxtest.WithFixtures([]byte(importFixtures)), replaceOn(http.MethodPost, 2, func() {
+			e.write("in.csv", padded(changed)) // rewritten in place
+		}))
+		in := e.write("in.csv", padded(rows))
+		journal := e.path("run.jsonl")
+		code, _, stderr := e.run(context.Background(), "import", "--in", in, "--mapping", e.mappingPth, "--concurrency", "1", "--journal", journal)
+		if code != exitFailed || !strings.Contains(stderr, "row 6 of") || !strings.Contains(stderr, "输入文件在运行中被保存或替换了") {
+			t.Fatalf("exit %d, want 1 naming row 6\n%s", code, stderr)
+		}
+		cos := e.companies()
+		for _, acc := range []string{"acc-1", "acc-2"} {
+			if n := len(cos[acc]); n != 1 || cos[acc][0].CompanyName == "新公司5" || cos[acc][0].CompanyName == "新公司6" {
+				t.Errorf("%s: %+v, want the company untouched", acc, cos[acc])
+			}
+		}
+		for i, r := range rows {
+			if n, want := len(cos[r[1]]), min(1, max(0, 4-i)); n != want {
+				t.Errorf("%s: %d companies, want %d", r[1], n, want)
+			}
+		}
+		// Run again as told: the file as it is now is imported, the rows done recognised.
+		code, _, stderr = e.run(context.Background(), "import", "--in", in, "--mapping", e.mappingPth, "--journal", journal, "--log-format", "json")
+		if code != exitOK {
+			t.Fatalf("again: exit %d\n%s", code, stderr)
+		}
+		if sum := summaryLine(t, stderr, "import done"); sum["skipped"] != 4.0 || sum["updated"] != 2.0 || sum["created"] != 2.0 {
+			t.Errorf("second run: %v", sum)
+		}
+		cos = e.companies()
+		if len(cos["acc-1"]) != 1 || cos["acc-1"][0].CompanyName != "新公司5" || len(cos["other-8"]) != 1 {
+			t.Errorf("after the second run: acc-1 %+v, other-8 %+v", cos["acc-1"], cos["other-8"])
+		}
+	})
 }
