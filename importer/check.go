@@ -12,6 +12,10 @@ import (
 // RuleDuplicateKey is the rule a row breaks when an earlier row of the file has its match key.
 const RuleDuplicateKey mapping.Rule = "duplicate_key"
 
+// RuleDuplicateRow is the rule a row without a match key breaks when an earlier row of the
+// file has exactly its values, unless the mapping allows duplicates (duplicates: allow).
+const RuleDuplicateRow mapping.Rule = "duplicate_row"
+
 // RuleMatch is the rule a valid row breaks when its key finds no company where one is needed
 // (update, upsert by uId), several, or one where none may be (create).
 const RuleMatch mapping.Rule = "match"
@@ -30,7 +34,14 @@ type checker struct {
 	firstUID map[int64]int // uId -> the first row that has it
 	header   []string      // the header row, to name columns in cell problems
 	width    int           // CSV: the header's columns, beyond which no cell may hold a value; 0 for xlsx
+	// twins counts the rows without a key by what they write (contentDigest): a repeat is
+	// invalid, or a twin numbered in Record.Twin when the mapping allows duplicates.
+	twins     map[[16]byte]twin
+	allowDups bool
 }
+
+// twin is the first row with some values, and how many rows had them so far.
+type twin struct{ first, count int }
 
 // openTable opens the table of input that m reads: the sheet m names (or the first visible
 // one whose header m reads) and its header row, the first of the top rows that m can bind.
@@ -59,7 +70,8 @@ func bind(t *sheet.Table, name string, m *mapping.Mapping) (*checker, []mapping.
 		problems = append(problems, mapping.Problem{Row: headerRow, Column: -1, Rule: RuleSheetChoice, Severity: mapping.Warning,
 			Value: t.Missing, Header: src.Sheet(), Message: t.Note})
 	}
-	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}, header: header}
+	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}, header: header,
+		twins: map[[16]byte]twin{}, allowDups: m.AllowDuplicates}
 	if _, isCSV := src.(*sheet.CSV); isCSV {
 		// A CSV cell beyond the header is a row shifted by an unquoted comma; in a workbook it
 		// is a note beside the table, and is ignored.
@@ -110,6 +122,22 @@ func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Pro
 			}}
 		}
 		c.firstUID[rec.UID] = row
+	}
+	if rec != nil && rec.Key == "" && rec.UID == 0 {
+		d := contentDigest(rec)
+		tw := c.twins[d]
+		if tw.count > 0 && !c.allowDups {
+			return nil, []mapping.Problem{{
+				Row: row, Column: -1, Rule: RuleDuplicateRow,
+				Message: fmt.Sprintf("the row repeats row %d exactly: it would make a second company; remove it, or add duplicates: allow to the mapping if both are wanted", tw.first),
+			}}
+		}
+		if tw.count == 0 {
+			tw.first = row
+		}
+		tw.count++
+		c.twins[d] = tw
+		rec.Twin = tw.count
 	}
 	if rec == nil || rec.Key == "" || c.match == nil {
 		return rec, problems

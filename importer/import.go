@@ -109,7 +109,13 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	sum.Valid = valid
 	blocked := valid < sum.Rows && !opts.SkipInvalid && !opts.DryRun
 
-	r := &run{api: api, m: m, opts: &opts, sum: sum, journal: j, pp: pp, blockedBy: sum.Rows - valid, assets: assets, guard: guard}
+	r := &run{api: api, m: m, opts: &opts, sum: sum, journal: j, pp: pp, blockedBy: sum.Rows - valid, assets: assets, guard: guard,
+		claims: newClaims()}
+	if j != nil {
+		for _, e := range j.done {
+			r.claims.hold(e.UID)
+		}
+	}
 	if !blocked && m.Match != "" {
 		progress(PhaseLookup, 0, len(keys))
 		r.existing, err = lookup(ctx, api, m.Match, keys, opts.Concurrency)
@@ -166,6 +172,7 @@ type run struct {
 	assets *assetIndex
 	ids    identities
 	guard  *inputGuard // the rows as the first pass read them
+	claims *claims     // the companies rows hold, so that no company is taken by two
 }
 
 // task is one planned row.
@@ -516,6 +523,7 @@ func (r *run) execute(ctx context.Context, t task, res report.Row) (report.Row, 
 			return res, nil, fatal
 		}
 		r.sink.wrote()
+		r.claims.hold(t.target.UID)
 		after, _, err := r.api.UpdateCompany(ctx, t.target.UID, t.input)
 		if err != nil {
 			fail(err)
@@ -538,10 +546,35 @@ func (r *run) execute(ctx context.Context, t task, res report.Row) (report.Row, 
 // certainly did not take effect (a 429, a request that never left); when the answer is lost
 // (errors.Is(err, bangwo8.ErrMaybeCreated)), the company is looked up by the row's key and the
 // create is sent again only if it is not there, at most opts.Retries times. A row without a
-// key is looked up by its exact name and its values (see findCreated). The journal records
-// the create before it is sent; when a resumed run finds that record without an outcome, the
-// lookup comes first.
+// key is looked up by its exact name and its values, among the companies no other row holds
+// (see claims and findCreated). The journal records the create before it is sent; when a
+// resumed run finds that record without an outcome, the lookup comes first.
 func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note string, err error) {
+	if name := r.lookupName(rec); name != "" {
+		// Rows of one name take turns: a twin's company is held before this row looks.
+		done, err := r.claims.turn(ctx, name)
+		if err != nil {
+			return 0, "", err
+		}
+		defer done()
+	}
+	uid, note, err = r.createOnce(ctx, rec)
+	if err == nil {
+		r.claims.hold(uid)
+	}
+	return uid, note, err
+}
+
+// lookupName is the name a row without a key is looked for by after a lost create; "" for a
+// row with a key, or without a name.
+func (r *run) lookupName(rec *mapping.Record) string {
+	if (r.m.Match != "" && rec.Key != "") || rec.Input.CompanyName == nil {
+		return ""
+	}
+	return trimKey(*rec.Input.CompanyName)
+}
+
+func (r *run) createOnce(ctx context.Context, rec *mapping.Record) (uid int64, note string, err error) {
 	if r.intended(rec) && (rec.Key == "" || r.m.Match == "") {
 		// Not found by the key lookup of the plan: look by name.
 		if c, err := r.findCreated(ctx, rec); err != nil {
@@ -580,12 +613,14 @@ func (r *run) create(ctx context.Context, rec *mapping.Record) (uid int64, note 
 }
 
 // findCreated looks for the company that a create of rec may have made: by the match key, or,
-// without one, by the exact name among the companies that hold every value of the row. It is
-// nil when there is none. Without a key, a company that existed before with the same name and
-// the same values is taken for the row's: harmless, since it is what the row would create.
+// without one, by the exact name among the companies that hold every value of the row and
+// that no other row holds (the newest first). It is nil when there is none. Without a key, a
+// company that existed before with the same name and the same values, and that no row holds,
+// may be taken for the row's: harmless, since it is what the row would create.
 func (r *run) findCreated(ctx context.Context, rec *mapping.Record) (*bangwo8.Company, error) {
 	match, key := r.m.Match, rec.Key
-	if match == "" || key == "" {
+	byName := match == "" || key == ""
+	if byName {
 		if rec.Input.CompanyName == nil {
 			return nil, nil
 		}
@@ -595,12 +630,19 @@ func (r *run) findCreated(ctx context.Context, rec *mapping.Record) (*bangwo8.Co
 	if err != nil {
 		return nil, err
 	}
+	if !byName {
+		if len(found) == 0 {
+			return nil, nil
+		}
+		return &found[0], nil
+	}
+	var candidates []*bangwo8.Company
 	for i := range found {
-		if match == r.m.Match || holdsRow(rec, &found[i]) {
-			return &found[i], nil
+		if holdsRow(rec, &found[i]) {
+			candidates = append(candidates, &found[i])
 		}
 	}
-	return nil, nil
+	return r.claims.take(candidates), nil
 }
 
 // holdsRow reports whether c has every value the row sets. A field the row leaves empty is

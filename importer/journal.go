@@ -63,16 +63,29 @@ type JournalEntry struct {
 
 // rowIdentity is how a journal recognises a row across runs and fixes of the file: by its
 // match key, or, for a row without one, by what it writes, so that a row fixed since is
-// another row and is written.
+// another row and is written. Twins (rows with the same values, when the mapping allows
+// them) are told apart by their order: the second is "content:...#2".
 func rowIdentity(rec *mapping.Record) string {
 	if rec.Key != "" {
 		return "key:" + rec.Key
 	}
+	d := contentDigest(rec)
+	id := "content:" + hex.EncodeToString(d[:])
+	if rec.Twin > 1 {
+		id += "#" + strconv.Itoa(rec.Twin)
+	}
+	return id
+}
+
+// contentDigest identifies what a row writes.
+func contentDigest(rec *mapping.Record) [16]byte {
 	h := sha256.New()
 	for _, v := range rec.Values {
 		fmt.Fprintf(h, "%s=%q\n", v.Column.Field, v.Text)
 	}
-	return "content:" + hex.EncodeToString(h.Sum(nil)[:16])
+	var d [16]byte
+	copy(d[:], h.Sum(nil))
+	return d
 }
 
 // Intents, in the journal, of a write about to be sent. A row that has one but no finished

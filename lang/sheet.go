@@ -147,6 +147,9 @@ func joinShort(values []string, max int) string {
 // alsoInRowRE finds the earlier row in the importer's duplicate-key message.
 var alsoInRowRE = regexp.MustCompile(`is also in row (\d+)`)
 
+// repeatsRowRE finds the earlier row in the importer's duplicate-row message.
+var repeatsRowRE = regexp.MustCompile(`repeats row (\d+) exactly`)
+
 // Explain says, for a report comment, what is wrong with a cell and what would be right. c is
 // the problem's column (nil when unknown).
 func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
@@ -202,6 +205,11 @@ func (l Lang) Explain(p mapping.Problem, c *mapping.Column) string {
 		}
 		return fmt.Sprintf(l.Pick("「%s」与上面某一行重复：一家公司只能由一行写入。请删掉或改掉其中一行。",
 			"%q repeats an earlier row: one company can be written by one row only. Remove or change one of them."), v)
+	case "duplicate_row":
+		if m := repeatsRowRE.FindStringSubmatch(p.Message); m != nil {
+			return fmt.Sprintf(l.Pick("这一行与第 %s 行完全相同：会多建一家公司。请删掉它；如果两行确实都要，在映射文件里加上 duplicates: allow。",
+				"The row repeats row %s exactly: it would make a second company. Remove it, or add duplicates: allow to the mapping if both are wanted."), m[1])
+		}
 	case "cell_length":
 		return l.Pick("单元格太长：一个单元格最多 32767 个字（", "") + p.Message + l.Pick("）。", "")
 	case "control_character":

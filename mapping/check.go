@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	topKeys    = []string{"version", "match", "sheet", "columns", "extension"}
+	topKeys    = []string{"version", "match", "sheet", "duplicates", "columns", "extension"}
 	columnKeys = []string{"header", "field", "type", "required", "default", "trim", "max_length",
 		"pattern", "values", "note", "as", "readonly", "empty"}
 	matchKeys = []string{string(field.UID), string(field.ServiceAccount), string(field.CompanyName)}
@@ -50,6 +50,16 @@ func (l *loader) mapping(root ast.Node) *Mapping {
 		case "sheet":
 			if s, ok := l.text(e.Value, "sheet"); ok {
 				m.Sheet = strings.TrimSpace(s)
+			}
+		case "duplicates":
+			if s, ok := l.text(e.Value, "duplicates"); ok {
+				switch strings.TrimSpace(s) {
+				case "allow":
+					m.AllowDuplicates = true
+				case "refuse":
+				default:
+					l.errorf(e.Value, "duplicates must be allow or refuse, not %q", s)
+				}
 			}
 		case "columns":
 			columnsSeen = true

@@ -27,7 +27,11 @@ type Mapping struct {
 	// SheetAsked is set by a program that took Sheet from the person (--sheet), not the file:
 	// a workbook without that sheet is refused.
 	SheetAsked bool
-	Columns    []*Column
+	// AllowDuplicates (duplicates: allow) lets rows without a match key repeat exactly: each
+	// is a company of its own. Without it such a row is invalid at validation, since a row
+	// typed twice by mistake would make two companies.
+	AllowDuplicates bool
+	Columns         []*Column
 	// Extension is the company external extension, when the file has an extension block.
 	Extension *Extension
 

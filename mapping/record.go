@@ -65,6 +65,11 @@ type Record struct {
 	Values []Value
 	// Input sets every field of Values: the body of a create.
 	Input bangwo8.CompanyInput
+	// Twin is, for a row without a key that repeats earlier rows exactly (the mapping allows
+	// duplicates), how many rows before it have its values, plus one: 2 for the second of
+	// twins. 0 (or 1) for any other row. Set by the program that checks the rows in order
+	// (the importer), so that it can tell twins apart.
+	Twin int
 }
 
 // Value is one converted cell.

@@ -413,3 +413,108 @@ func TestInputReplacedMidRun(t *testing.T) {
 		}
 	})
 }
+
+// twinsMapping has no match key: every row is a create, and rows may repeat.
+const twinsMapping = `version: 1
+duplicates: allow
+columns:
+  - header: 公司名称
+    field: companyName
+    required: true
+  - header: 服务开始时间
+    field: servicestarttime
+    type: date
+  - header: 服务费余额
+    field: serviceCharge
+    type: decimal
+`
+
+// TestTwinsUnderFaults imports, without a match key, a sheet whose rows repeat (twins, the
+// mapping allowing them) while the sandbox loses answers after committing, fails and resets;
+// the command runs again with its journal until it exits 0. Every row is one company: no
+// company is claimed by two rows, none lost, and the journal names each company once.
+// Without duplicates: allow, the twins are invalid at validation.
+func TestTwinsUnderFaults(t *testing.T) {
+	rows, kinds := 90, 30
+	if *chaosLong {
+		rows, kinds = 1200, 300
+	}
+	fi := sandbox.NewFaultInjector(mustFaults(t, "error500=0.1,ratelimit429=0.05,lost-response=0.15,reset=0.03", 21))
+	var on atomic.Bool
+	on.Store(true)
+	e := newImportEnv(t, switchableFaults(fi, &on))
+	mappingPath := e.write("twins.yaml", []byte(twinsMapping))
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"公司名称", "服务开始时间", "服务费余额"})
+	want := map[string]int{}
+	for i := range rows {
+		k := i % kinds // rows k, k+kinds, k+2*kinds... are twins
+		row := []string{fmt.Sprintf("双胞胎公司%03d", k), fmt.Sprintf("2021-01-%02d", k%28+1), fmt.Sprintf("%d.00", k)}
+		w.Write(row)
+		want[strings.Join(row, "|")]++
+	}
+	w.Flush()
+	in := e.write("twins.csv", b.Bytes())
+	journal := e.path("twins.jsonl")
+	for pass := 1; ; pass++ {
+		report := e.path(fmt.Sprintf("report%d.csv", pass))
+		code, _, stderr := e.run(context.Background(), "import", "--in", in, "--mapping", mappingPath, "--journal", journal,
+			"--report", report, "--concurrency", "8", "--rps", "500", "--burst", "20", "--retries", "2", "--log-format", "json")
+		actions := reportActions(t, report, rows)
+		t.Logf("pass %d: exit %d, report %v", pass, code, actions)
+		if code == exitOK {
+			break
+		}
+		if code != exitPartial || pass == 6 {
+			t.Fatalf("pass %d: exit %d\n%s", pass, code, stderr)
+		}
+	}
+	on.Store(false)
+	got := map[string]int{}
+	uids := map[int64]bool{}
+	for co, err := range e.client.AllCompanies(context.Background(), bangwo8.ListOptions{IncludeDeleted: true, PerPage: 1000}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[strings.Join([]string{co.CompanyName, co.ServiceStartTime, co.ServiceCharge}, "|")]++
+		uids[co.UID] = true
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: %d companies, want %d (one per row)", k, got[k], n)
+		}
+	}
+	if len(uids) != rows {
+		t.Errorf("%d companies, want %d", len(uids), rows)
+	}
+	// The journal accounts for every company, once.
+	data, _ := os.ReadFile(journal)
+	byUID := map[int64]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		var entry struct {
+			Action string `json:"action"`
+			UID    int64  `json:"uId"`
+		}
+		json.Unmarshal([]byte(line), &entry)
+		if entry.Action == "created" {
+			byUID[entry.UID]++
+		}
+	}
+	for uid := range uids {
+		if byUID[uid] != 1 {
+			t.Errorf("company %d: %d created entries in the journal, want 1", uid, byUID[uid])
+		}
+	}
+	t.Logf("twins under faults: rows=%d faults{%v}", rows, fi.Counts())
+	if fi.Counts().LostResponse == 0 {
+		t.Error("no answer was lost")
+	}
+
+	// Without duplicates: allow, the twins are invalid at validation.
+	strict := e.write("strict.yaml", []byte(strings.Replace(twinsMapping, "duplicates: allow\n", "", 1)))
+	code, stdout, stderr := e.run(context.Background(), "validate", "--in", in, "--mapping", strict)
+	if code != exitPartial || !strings.Contains(stdout+stderr, "与第 2 行完全相同") || !strings.Contains(stdout+stderr, "duplicates: allow") {
+		t.Errorf("validate without duplicates: allow: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
