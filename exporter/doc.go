@@ -34,4 +34,13 @@
 // numbers in numeric order (field_2 before field_10). With a mapping file the columns are
 // the mapping's and rows are streamed straight to the output; custom keys the mapping does
 // not name are counted and reported (Summary.UnmappedKeys), never silently dropped.
+//
+// # The incremental state
+//
+// A state file (Options.StatePath) is used by one run at a time (package runlock: a second
+// run is refused naming the first's process) and belongs to the server and account it was
+// written against (a state of another is refused: StateMismatchError). Its newest update is
+// never later than the service's own clock, read from the Date header of its answers, plus
+// FutureMargin: a company dated in the future would otherwise hold back every later change
+// until its date. Such companies are written by every run and named in Summary.Future.
 package exporter

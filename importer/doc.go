@@ -18,11 +18,31 @@
 //
 // # The journal
 //
-// Options.Journal is a JSON-lines file: a header naming the input (its size and SHA-256),
-// the mapping and the mode, then a line per finished row, synced in batches. A create is
-// journaled before it is sent, so a run killed before the answer leaves a trace, and the next
-// run looks the company up before creating it again. A run whose journal cannot be written
-// or synced ends with that error: it has not recorded what it did.
+// Options.Journal is a JSON-lines file: a header naming the service (base URL, account), the
+// mapping and the mode, then a line per write about to be sent and per finished row, synced in
+// batches. A create is journaled before it is sent, so a run killed before the answer leaves
+// a trace, and the next run looks the company up before creating it again. A run whose journal
+// cannot be written or synced ends with that error: it has not recorded what it did.
+//
+// One run at a time has a journal: it holds the journal's lock (package runlock) from start to
+// end, and a second run is refused naming the first's process. The file is opened O_APPEND and
+// every entry is one write, so every line is whole; a line damaged before the last (an edit, a
+// disk) is refused with the lines before it kept and the way to recover (JournalDamageError).
+//
+// # The input cannot change under a run
+//
+// The file is read in several passes, so the run makes sure they read the same file: its
+// SHA-256 is taken before the first pass and checked before the first write, and each row of
+// the writing pass is compared with the hash the first pass took of it. A change stops the run
+// (ErrInputChanged): before any write when it came before the writes, else at the first row
+// that differs, so that every row written is a row as checked.
+//
+// # Twins
+//
+// Rows without a match key that repeat exactly are invalid (RuleDuplicateRow) unless the
+// mapping allows duplicates; then each is a company of its own, told apart in the journal by
+// its order among its twins, and a lookup after a lost create takes only a company no other
+// row of the run (or of the journal) holds (see claims).
 //
 // # Stopping
 //

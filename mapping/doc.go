@@ -13,6 +13,8 @@
 //	match: serviceaccount      # optional: how update and upsert find a company:
 //	                           #   uId | serviceaccount | companyName; a column must map it
 //	sheet: 公司                # optional: the xlsx sheet to read (default: the first)
+//	duplicates: allow          # optional: rows without a match key may repeat exactly, each
+//	                           #   a company (default refuse: a repeat is invalid)
 //	columns:                   # required, at least one; export writes them in this order
 //	  - header: 公司名称        # required: the header cell of the column
 //	    field: companyName     # required: a documented field or custom.<key>
