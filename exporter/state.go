@@ -36,13 +36,15 @@ type State struct {
 // StateMismatchError is a state file written against another server or account than the
 // run's: its progress is another service's, and using it would leave out what this one has.
 type StateMismatchError struct {
-	Path     string
-	Was, Now string // "account @ base URL"
+	Path                  string
+	Server, Account       string // what the state was written against
+	RunServer, RunAccount string // what the run uses
 }
 
 func (e *StateMismatchError) Error() string {
 	return fmt.Sprintf("state file %s was written for %s, not %s: its progress belongs to that service; "+
-		"use another state file (or remove this one to export everything once)", e.Path, e.Was, e.Now)
+		"use another state file (or remove this one to export everything once)",
+		e.Path, service(e.Account, e.Server), service(e.RunAccount, e.RunServer))
 }
 
 // CheckService refuses (*StateMismatchError) a state written for another server or account;
@@ -53,7 +55,7 @@ func (s *State) CheckService(path, server, account string) error {
 		return nil
 	}
 	if s.Server != server || s.Account != account {
-		return &StateMismatchError{Path: path, Was: service(s.Account, s.Server), Now: service(account, server)}
+		return &StateMismatchError{Path: path, Server: s.Server, Account: s.Account, RunServer: server, RunAccount: account}
 	}
 	return nil
 }

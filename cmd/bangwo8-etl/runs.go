@@ -46,8 +46,8 @@ func inLanguage(err error, l lang.Lang) error {
 	case errors.Is(err, importer.ErrJournalMismatch):
 		zh = "这个日志文件是另一次导入的（服务器、账号、映射文件或模式不同，详见括号里的英文）：它记录的进度不属于这次运行，不能用。请换一个日志文件。"
 	case errors.As(err, &bound):
-		zh = fmt.Sprintf("状态文件 %s 是为 %s 写的，现在连接的是 %s：它记录的进度不属于这个服务，不能用。换一个状态文件（或删掉它，从头导出一次）。",
-			bound.Path, bound.Was, bound.Now)
+		zh = fmt.Sprintf("状态文件 %s 是为服务器 %s、账号 %s 写的，现在用的是服务器 %s、账号 %s：它记录的进度不属于这个服务，不能用。换一个状态文件（或删掉它，从头导出一次）。",
+			bound.Path, bound.Server, bound.Account, bound.RunServer, bound.RunAccount)
 	default:
 		return err
 	}

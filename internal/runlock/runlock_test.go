@@ -119,3 +119,31 @@ func TestHolderNotYetNamed(t *testing.T) {
 		t.Fatalf("Acquire: %v", err)
 	}
 }
+
+// FuzzHolderLine: whatever a held lock file holds (it is outside input: any program can
+// write it), the run refused gets a *HeldError naming the file, and no panic.
+func FuzzHolderLine(f *testing.F) {
+	f.Add([]byte(`{"pid":12,"host":"h","command":"bangwo8-etl import --in a.csv","since":"2026-01-02T03:04:05Z"}` + "\n"))
+	f.Add([]byte(`{"pid":-1,"since":"x"}`))
+	f.Add([]byte("\x00\xff"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file := filepath.Join(dir, "j")
+		holder, err := os.OpenFile(Path(file), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer holder.Close()
+		if err := tryLock(holder); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := holder.Write(data); err != nil {
+			t.Fatal(err)
+		}
+		_, err = Acquire(file, "x")
+		var held *HeldError
+		if !errors.As(err, &held) || !strings.Contains(err.Error(), file) {
+			t.Fatalf("Acquire of a held lock: %v", err)
+		}
+	})
+}
