@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -64,8 +65,18 @@ type Lock struct {
 	path string
 }
 
-// Path is the lock file of file: FILE.lock beside it.
-func Path(file string) string { return file + ".lock" }
+// Path is the lock file of file: FILE.lock beside it, symbolic links resolved (of file, or
+// of its directory when file does not exist yet), so that two spellings of one file share
+// one lock.
+func Path(file string) string {
+	if real, err := filepath.EvalSymlinks(file); err == nil {
+		return real + ".lock"
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(file)); err == nil {
+		return filepath.Join(dir, filepath.Base(file)) + ".lock"
+	}
+	return file + ".lock"
+}
 
 // Acquire locks file for this process, without waiting: when another run holds it, the error
 // is a *HeldError. command says what the holder is doing, for the message of a run refused

@@ -147,3 +147,32 @@ func FuzzHolderLine(f *testing.F) {
 		}
 	})
 }
+
+// TestOneLockForEverySpelling: a journal named through a symbolic link, or through a linked
+// directory, is the same journal: the second run is refused.
+func TestOneLockForEverySpelling(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "run.jsonl")
+	os.WriteFile(file, []byte("x\n"), 0o644)
+	if err := os.Symlink(file, filepath.Join(dir, "link.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Acquire(file, "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if _, err := Acquire(filepath.Join(dir, "link.jsonl"), "second"); !errors.Is(err, ErrHeld) {
+		t.Errorf("through a link: %v, want ErrHeld", err)
+	}
+	linkedDir := filepath.Join(t.TempDir(), "d")
+	os.Symlink(dir, linkedDir)
+	la, err := Acquire(filepath.Join(linkedDir, "new.jsonl"), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer la.Release()
+	if _, err := Acquire(filepath.Join(dir, "new.jsonl"), "b"); !errors.Is(err, ErrHeld) {
+		t.Errorf("a file not yet made, through a linked directory: %v, want ErrHeld", err)
+	}
+}
