@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io/fs"
+	"os"
 
 	"github.com/bangwo8-etl/bangwo8-etl/sheet"
 )
@@ -35,6 +36,10 @@ type inputGuard struct {
 // guardInput takes the digest of the file at path; the error of a file that cannot be read
 // is the *sheet.InputError the reading would give.
 func guardInput(path string) (*inputGuard, error) {
+	// A device or a pipe (/dev/zero, a FIFO) cannot be read twice, and would be hashed forever.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, &sheet.InputError{File: path, Err: errors.New("not a regular file: import reads its input more than once")}
+	}
 	size, digest, err := FileDigest(path)
 	if err != nil {
 		var pe *fs.PathError
