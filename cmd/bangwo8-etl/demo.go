@@ -127,8 +127,9 @@ func (d *demo) walk(ctx context.Context, companies, broken string, m *mapping.Ma
 
 // startSandbox serves a sandbox stored in the demo's directory on a free loopback port. The
 // password is made up for this run: the sandbox is reachable only from this machine and lives
-// as long as the demo. stop stops the server and closes the store.
-func (d *demo) startSandbox(ctx context.Context) (url string, stop func() error, err error) {
+// as long as the demo. stop stops the server and closes the store. opts are added to the
+// client's (the web console paces its client).
+func (d *demo) startSandbox(ctx context.Context, opts ...bangwo8.Option) (url string, stop func() error, err error) {
 	store, err := sandbox.OpenStore(ctx, d.path(demoDB))
 	if err != nil {
 		return "", nil, fmt.Errorf("demo sandbox: %w", err)
@@ -141,7 +142,7 @@ func (d *demo) startSandbox(ctx context.Context) (url string, stop func() error,
 	url = "http://" + ln.Addr().String()
 	const account = "demo"
 	password := rand.Text()
-	if d.client, err = bangwo8.NewClient(url, bangwo8.WithBasicAuth(account, password)); err != nil {
+	if d.client, err = bangwo8.NewClient(url, append([]bangwo8.Option{bangwo8.WithBasicAuth(account, password)}, opts...)...); err != nil {
 		ln.Close()
 		store.Close()
 		return "", nil, fmt.Errorf("demo client: %w", err)

@@ -205,6 +205,7 @@ func subcommands(a *app) []*cobra.Command {
 		newExtensionCmd(a),
 		newSamplesCmd(a),
 		newUndoCmd(a),
+		newWebCmd(a),
 		// new commands are added here
 	}
 }

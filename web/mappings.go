@@ -1,0 +1,126 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
+	"github.com/bangwo8-etl/bangwo8-etl/samples"
+)
+
+// mappingFile is a mapping the console offers: a built-in sample or one uploaded.
+type mappingFile struct {
+	Name    string `json:"name"`
+	BuiltIn bool   `json:"built_in"`
+	m       *mapping.Mapping
+	digest  string // identifies it in a journal, as the command line's file digest does
+}
+
+func parseMapping(name string, data []byte) (*mappingFile, error) {
+	m, err := mapping.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	return &mappingFile{Name: name, m: m, digest: hex.EncodeToString(sum[:])}, nil
+}
+
+// builtinMappings are the sample mappings built into the binary. They are parsed once; a
+// sample that does not parse is a build that must not ship, which the tests see.
+func builtinMappings() map[string]*mappingFile {
+	out := map[string]*mappingFile{}
+	for _, name := range []string{samples.Mapping, samples.MappingMinimal} {
+		data, err := samples.FS.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		mf, err := parseMapping(name, data)
+		if err != nil {
+			continue
+		}
+		mf.BuiltIn = true
+		out[name] = mf
+	}
+	return out
+}
+
+func (s *Server) mappingNamed(name string) (*mappingFile, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mf, ok := s.mappings[name]
+	return mf, ok
+}
+
+func (s *Server) handleMappings(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	list := make([]*mappingFile, 0, len(s.mappings))
+	for _, mf := range s.mappings {
+		list = append(list, mf)
+	}
+	s.mu.Unlock()
+	slices.SortFunc(list, func(a, b *mappingFile) int {
+		if a.BuiltIn != b.BuiltIn {
+			if a.BuiltIn {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	writeJSON(w, http.StatusOK, list)
+}
+
+// handleMappingUpload takes a mapping file (multipart field "file"), checks it as the
+// command line does, and offers it under its file name.
+func (s *Server) handleMappingUpload(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxMappingUpload+64<<10)
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		uploadError(w, err)
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxMappingUpload+1))
+	if err != nil {
+		uploadError(w, err)
+		return
+	}
+	if len(data) > MaxMappingUpload {
+		fail(w, http.StatusRequestEntityTooLarge, "mapping file too large")
+		return
+	}
+	name := filepath.Base(hdr.Filename)
+	if ext := strings.ToLower(filepath.Ext(name)); ext != ".yaml" && ext != ".yml" {
+		fail(w, http.StatusBadRequest, s.langOf(r).Pick("映射文件应是 .yaml 或 .yml", "a mapping file is .yaml or .yml"))
+		return
+	}
+	mf, err := parseMapping(name, data)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	if old, ok := s.mappings[name]; ok && old.BuiltIn {
+		name = "upload-" + name // a sample keeps its name
+		mf.Name = name
+	}
+	s.mappings[name] = mf
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, mf)
+}
+
+// uploadError answers a multipart read error: 413 when the body was over its limit.
+func uploadError(w http.ResponseWriter, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		fail(w, http.StatusRequestEntityTooLarge, "upload too large")
+		return
+	}
+	fail(w, http.StatusBadRequest, "bad upload: "+err.Error())
+}
