@@ -32,7 +32,12 @@ type console struct {
 
 func newConsole(t *testing.T, edit ...func(*Config)) *console {
 	t.Helper()
-	sb := sandboxtest.NewServer(t)
+	return newConsoleOn(t, sandboxtest.NewServer(t), edit...)
+}
+
+// newConsoleOn is newConsole on a sandbox of the test's.
+func newConsoleOn(t *testing.T, sb *sandboxtest.Server, edit ...func(*Config)) *console {
+	t.Helper()
 	client, err := bangwo8.NewClient(sb.URL, bangwo8.WithBasicAuth(sb.Account, sb.Password))
 	if err != nil {
 		t.Fatal(err)

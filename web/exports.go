@@ -62,7 +62,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		}
 		if sum != nil {
 			run.update(func(st *RunState) {
-				st.Summary = sum
+				st.Summary = exportSummary{Companies: sum.Companies, Sheets: sum.Sheets, Pages: sum.Pages,
+					Deleted: sum.Deleted, Repeats: sum.Repeats, MissingIDs: len(sum.MissingIDs)}
 				st.Result = fmt.Sprintf(l.Pick("导出 %d 家公司", "%d companies exported"), sum.Companies)
 			})
 		}
@@ -73,6 +74,16 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"id": run.ID})
+}
+
+// exportSummary is what the page shows of an export's summary.
+type exportSummary struct {
+	Companies  int `json:"companies"`
+	Sheets     int `json:"sheets"`
+	Pages      int `json:"pages"`
+	Deleted    int `json:"deleted"`
+	Repeats    int `json:"repeats"`
+	MissingIDs int `json:"missing_ids"`
 }
 
 // handleTemplate downloads the blank workbook of a mapping (?mapping=NAME).

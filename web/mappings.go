@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -64,14 +65,16 @@ func (s *Server) handleMappings(w http.ResponseWriter, r *http.Request) {
 		list = append(list, mf)
 	}
 	s.mu.Unlock()
-	slices.SortFunc(list, func(a, b *mappingFile) int {
-		if a.BuiltIn != b.BuiltIn {
-			if a.BuiltIn {
-				return -1
-			}
-			return 1
+	// The samples first, in the order samples.Names gives (the full mapping, then the
+	// minimal one), then the uploaded ones by name.
+	rank := func(mf *mappingFile) int {
+		if i := slices.Index(samples.Names(), mf.Name); mf.BuiltIn && i >= 0 {
+			return i
 		}
-		return strings.Compare(a.Name, b.Name)
+		return len(samples.Names())
+	}
+	slices.SortFunc(list, func(a, b *mappingFile) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a.Name, b.Name))
 	})
 	writeJSON(w, http.StatusOK, list)
 }

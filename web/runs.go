@@ -237,6 +237,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		data, err := json.Marshal(st)
 		if err != nil {
+			s.log.Error("console run events", "id", run.ID, "err", err)
 			return
 		}
 		if _, err := fmt.Fprintf(w, "data: %s\n\n", data); err != nil {
