@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Renders what ops staff open in Excel — an export, the blank template, the error report — to
-# PDF with LibreOffice headless, then to PNG with pdftoppm, for a person to look at.
+# PDF with LibreOffice headless, then to PNG with pdftoppm, for a person to look at; then takes
+# a screenshot of each page of the web console (bangwo8-etl web) in headless Chromium, walked
+# through as a person would (TestBrowserScreenshots), into OUTDIR/console and, made smaller
+# with pngquant, into docs/console/, which the README shows.
 #
-# Not part of the test run: it installs libreoffice-calc-nogui, poppler-utils and a Chinese
-# font (fonts-wqy-zenhei; without one every Chinese character is a box) with apt-get.
+# Not part of the test run: it installs libreoffice-calc-nogui, poppler-utils, chromium,
+# pngquant and a Chinese font (fonts-wqy-zenhei; without one every Chinese character is a box)
+# with apt-get.
 #
 #   scripts/screenshots.sh [OUTDIR]      # default /tmp/bangwo8-screenshots
 set -euo pipefail
@@ -39,3 +43,16 @@ for pdf in "$out"/pdf/*.pdf; do
   pdftoppm -png -r 70 -f 1 -l 2 "$pdf" "$out/png/$name"
 done
 ls -1 "$out"/png/*.png
+
+echo "== the web console's pages (headless Chromium)"
+if ! command -v chromium >/dev/null || ! command -v pngquant >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium pngquant fonts-wqy-zenhei >/dev/null
+fi
+go test ./web -run '^TestBrowserScreenshots$' -count=1 -args -screenshots "$out/console"
+mkdir -p docs/console
+for f in "$out"/console/*.png; do
+  pngquant --force --quality 60-85 --output "docs/console/$(basename "$f")" "$f"
+done
+ls -1 "$out"/console/*.png
+du -ch docs/console/*.png | tail -n 1

@@ -133,6 +133,7 @@ func (c *console) open(t *testing.T, ctx context.Context, tab string) {
 }
 
 func TestBrowserImportBrokenSampleFixPlanRunReportUndo(t *testing.T) {
+	t.Parallel() // each has its own browser and console
 	ctx, downloads := newTab(t)
 	c := newConsole(t)
 	broken := filepath.Join(t.TempDir(), samples.Broken)
@@ -199,6 +200,7 @@ func TestBrowserImportBrokenSampleFixPlanRunReportUndo(t *testing.T) {
 }
 
 func TestBrowserExportWithProgressAndDownload(t *testing.T) {
+	t.Parallel() // each has its own browser and console
 	ctx, downloads := newTab(t)
 	c := newConsoleOn(t, sandboxtest.NewServer(t, sandboxtest.WithSeed(120, 7)))
 	listed := strconv.Itoa(countCompanies(t, c.client)) // the seed deletes some
@@ -221,6 +223,7 @@ func TestBrowserExportWithProgressAndDownload(t *testing.T) {
 }
 
 func TestBrowserExtensionChecker(t *testing.T) {
+	t.Parallel() // each has its own browser and console
 	ctx, _ := newTab(t)
 	c := newConsole(t)
 	c.open(t, ctx, "extension")
@@ -240,6 +243,7 @@ func TestBrowserExtensionChecker(t *testing.T) {
 }
 
 func TestBrowserWithoutTheTokenIsRefused(t *testing.T) {
+	t.Parallel() // each has its own browser and console
 	ctx, _ := newTab(t)
 	c := newConsole(t)
 	for _, addr := range []string{c.srv.URL + "/", c.srv.URL + "/?token=guess", c.srv.URL + "/api/runs"} {

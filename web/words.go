@@ -88,6 +88,11 @@ var words = map[string][2]string{
 	"open":             {"查看", "Open"},
 	"working":          {"处理中…", "Working…"},
 	"error":            {"出错了", "Error"},
+	"phase_validate":   {"检查每一行", "checking the rows"},
+	"phase_lookup":     {"查找已有的公司", "finding the companies"},
+	"phase_write":      {"写入", "writing"},
+	"phase_fetch":      {"读取公司", "fetching the companies"},
+	"phase_read":       {"读取公司", "reading the companies"},
 }
 
 // wordsFor is the page's words in l.

@@ -168,6 +168,7 @@
   });
   $("run-go").addEventListener("click", async () => {
     if (!confirm(fmt(T.confirm_run, $("server").textContent + " / " + $("account").textContent))) return;
+    $("run-go").disabled = true; // one run per plan: a new plan enables it again
     try {
       const r = await api("POST", `/api/imports/${grid.id}/run`, importRequest());
       follow(r.id, $("import-run"));
@@ -205,7 +206,7 @@
     if (st.finished && !st.error) bar.value = 100;
     box.append(bar);
     box.append(el("div", { class: "stats" },
-      el("span", { text: `${T.phase}: ${st.phase || "…"}` }),
+      el("span", { text: `${T.phase}: ${T["phase_" + st.phase] || st.phase || "…"}` }),
       el("span", { class: "done-count", text: `${T.done}: ${st.done}${st.total ? " / " + st.total : ""}` }),
       el("span", { text: `${T.rate}: ${st.rate.toFixed(1)}` }),
       el("span", { text: `${T.limited}: ${st.rate_limited}` }),
