@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bangwo8-etl/bangwo8-etl/samples"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
@@ -270,5 +272,56 @@ func TestBrowserWithoutTheTokenIsRefused(t *testing.T) {
 	c.web.mu.Unlock()
 	if n != 0 {
 		t.Errorf("%d runs started from another origin", n)
+	}
+}
+
+func TestBrowserRunGoesOnWhenThePageGoesAndStops(t *testing.T) {
+	t.Parallel()
+	ctx, _ := newTab(t)
+	// The sandbox holds every create until the test lets them go: the run is in flight while
+	// the page is away.
+	gate := make(chan struct{})
+	hold := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				select {
+				case <-gate:
+				case <-r.Context().Done():
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	c := newConsoleOn(t, sandboxtest.NewServer(t, sandboxtest.WithConfig(func(cfg *sandbox.Config) {
+		cfg.Middleware = append(cfg.Middleware, hold)
+	})))
+	companies := filepath.Join(t.TempDir(), samples.Companies)
+	if err := os.WriteFile(companies, sample(t, samples.Companies), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.open(t, ctx, "import")
+	do(t, ctx,
+		chromedp.SetUploadFiles(chromedp.CSS("#upload-file"), []string{companies}),
+		chromedp.SetValue(chromedp.CSS("#upload-mapping"), samples.Mapping),
+		chromedp.Click(chromedp.CSS("#upload-go")))
+	waitFor(t, ctx, "the grid", `document.querySelector('#grid-summary').className === 'ok'`)
+	do(t, ctx, chromedp.Click(chromedp.CSS("#plan-go")))
+	waitFor(t, ctx, "the plan", `document.querySelector('#plan-line').textContent.includes('新建 50')`)
+	do(t, ctx, chromedp.Click(chromedp.CSS("#run-go")))
+	waitFor(t, ctx, "the run", `document.querySelector('#import-run button.stop') !== null`)
+
+	// The page goes away and comes back: it follows the run again.
+	do(t, ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(c.srv.URL+"/#import"))
+	waitFor(t, ctx, "the run again", `document.querySelector('#import-run button.stop') !== null`)
+
+	do(t, ctx, chromedp.Click(chromedp.CSS("#import-run button.stop")))
+	close(gate) // the writes in flight finish; the rest are not sent
+	waitFor(t, ctx, "the stop", `document.querySelector('#import-run .result') !== null`)
+	if got := evalJS[string](t, ctx, `document.querySelector('#import-run .result').textContent`); !strings.Contains(got, "已停止") {
+		t.Errorf("the run says %q; want it stopped", got)
+	}
+	if n := countCompanies(t, c.client); n >= 50 {
+		t.Errorf("%d companies after the stop: the run did not stop", n)
 	}
 }

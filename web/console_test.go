@@ -23,20 +23,20 @@ const testToken = "TESTTOKEN0123456789"
 
 // console is a console on a sandbox, served on a loopback port for one test.
 type console struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *httptest.Server
 	web     *Server
 	sandbox *sandboxtest.Server
 	client  *bangwo8.Client // the sandbox's, for checking what the console wrote
 }
 
-func newConsole(t *testing.T, edit ...func(*Config)) *console {
+func newConsole(t testing.TB, edit ...func(*Config)) *console {
 	t.Helper()
 	return newConsoleOn(t, sandboxtest.NewServer(t), edit...)
 }
 
 // newConsoleOn is newConsole on a sandbox of the test's.
-func newConsoleOn(t *testing.T, sb *sandboxtest.Server, edit ...func(*Config)) *console {
+func newConsoleOn(t testing.TB, sb *sandboxtest.Server, edit ...func(*Config)) *console {
 	t.Helper()
 	client, err := bangwo8.NewClient(sb.URL, bangwo8.WithBasicAuth(sb.Account, sb.Password))
 	if err != nil {
@@ -143,7 +143,7 @@ func (c *console) upload(hc *http.Client, name string, data []byte, mappingName 
 	return c.do(hc, http.MethodPost, "/api/imports", &b, mw.FormDataContentType(), out)
 }
 
-func sample(t *testing.T, name string) []byte {
+func sample(t testing.TB, name string) []byte {
 	t.Helper()
 	data, err := samples.FS.ReadFile(name)
 	if err != nil {

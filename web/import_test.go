@@ -12,6 +12,8 @@ import (
 
 	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/samples"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
+	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
 // cellAt finds the grid row and column holding text.
@@ -161,4 +163,56 @@ func countCompanies(t *testing.T, client *bangwo8.Client) int {
 		n++
 	}
 	return n
+}
+
+func TestOneImportOfAnUploadAtATimeAndFixesOnlyItsRows(t *testing.T) {
+	gate := make(chan struct{})
+	hold := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				select {
+				case <-gate:
+				case <-r.Context().Done():
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	c := newConsoleOn(t, sandboxtest.NewServer(t, sandboxtest.WithConfig(func(cfg *sandbox.Config) {
+		cfg.Middleware = append(cfg.Middleware, hold)
+	})))
+	hc := c.browser()
+	var g gridPage
+	if got := c.upload(hc, "companies.csv", sample(t, samples.CompaniesCSV), samples.Mapping, &g); got != http.StatusOK || g.Bad != 0 {
+		t.Fatalf("upload: %d, %+v", got, g.Bad)
+	}
+	for _, row := range []int{0, 9999} {
+		if got := c.postJSON(hc, "/api/imports/"+g.ID+"/fix", fixRequest{Row: row, Col: 1, Value: "x"}, &gridPage{}); got != http.StatusBadRequest {
+			t.Errorf("a fix of row %d, not in the sheet: %d; want 400", row, got)
+		}
+	}
+	var first map[string]string
+	if got := c.postJSON(hc, "/api/imports/"+g.ID+"/run", importRequest{}, &first); got != http.StatusAccepted {
+		t.Fatalf("run: %d", got)
+	}
+	if got := c.postJSON(hc, "/api/imports/"+g.ID+"/run", importRequest{}, &map[string]string{}); got != http.StatusConflict {
+		t.Errorf("a second run of the same upload while the first is in flight: %d; want 409", got)
+	}
+	close(gate)
+	if st := c.follow(hc, first["id"]); st.Error != "" || st.Stopped {
+		t.Fatalf("run: %+v", st)
+	}
+	if n := countCompanies(t, c.client); n != 45 {
+		t.Errorf("%d companies; want the 45 that are not deleted", n)
+	}
+	// Once it ended, the same file can run again: upsert finds what the first run created.
+	var again map[string]string
+	if got := c.postJSON(hc, "/api/imports/"+g.ID+"/run", importRequest{}, &again); got != http.StatusAccepted {
+		t.Fatalf("run again: %d", got)
+	}
+	st := c.follow(hc, again["id"])
+	if sum, _ := st.Summary.(map[string]any); sum["created"] != float64(0) {
+		t.Errorf("the second run: %+v", st.Summary)
+	}
 }

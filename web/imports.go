@@ -35,6 +35,9 @@ type upload struct {
 	rows  []gridRow // the rows with problems first, then in sheet order
 	bad   int       // rows with problems
 	fixes int
+	// running is the import of this upload in flight: a second one at the same time would
+	// find the same companies missing and create them twice.
+	running string
 }
 
 // gridRow is a row of the validation grid.
@@ -272,6 +275,9 @@ func (s *Server) handleFix(w http.ResponseWriter, r *http.Request) {
 func (u *upload) fix(req fixRequest) error {
 	if req.Col < 0 || req.Col >= max(len(u.table.Header), 1) || req.Row <= u.table.HeaderRow {
 		return fmt.Errorf("no cell at row %d, column %d", req.Row, req.Col)
+	}
+	if !slices.ContainsFunc(u.rows, func(g gridRow) bool { return g.Row == req.Row }) {
+		return fmt.Errorf("row %d is not a row of the grid", req.Row) // a fix never adds a row
 	}
 	if len(req.Value) > 32767 {
 		return errors.New("a cell holds at most 32,767 characters")

@@ -308,10 +308,19 @@ func (s *Server) handleImportRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.running != "" {
+		fail(w, http.StatusConflict, l.Pick("这个文件正在导入，请等它结束", "this file is being imported: wait for that run to end"))
+		return
+	}
 	input := u.work
-	u.mu.Unlock()
 	title := fmt.Sprintf("%s (%s)", u.name, u.mf.Name)
 	run, err := s.start(KindImport, title, func(ctx context.Context, run *Run) error {
+		defer func() {
+			u.mu.Lock()
+			u.running = ""
+			u.mu.Unlock()
+		}()
 		opts.Report = filepath.Join(run.dir, "report.xlsx")
 		opts.Journal = filepath.Join(run.dir, "journal.jsonl")
 		opts.Progress = s.progress(run)
@@ -324,6 +333,7 @@ func (s *Server) handleImportRun(w http.ResponseWriter, r *http.Request) {
 		}
 		run.update(func(st *RunState) {
 			if sum != nil {
+				st.Stopped = sum.Interrupted
 				st.Summary = sum
 				st.Result = importResult(l, sum)
 				st.Undoable = sum.Created+sum.Updated > 0 && st.paths["journal"] != ""
@@ -335,6 +345,7 @@ func (s *Server) handleImportRun(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	u.running = run.ID
 	writeJSON(w, http.StatusAccepted, map[string]string{"id": run.ID})
 }
 
