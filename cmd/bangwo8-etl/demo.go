@@ -71,6 +71,9 @@ type demo struct {
 	vendorShapes bool // the sandbox's answers follow the vendor's examples
 	client       *bangwo8.Client
 	story        story
+	// account and password are the sandbox's, made up for the run (the web console makes a
+	// client of its own with them).
+	account, password string
 }
 
 func (d *demo) path(name string) string { return filepath.Join(d.dir, name) }
@@ -127,9 +130,8 @@ func (d *demo) walk(ctx context.Context, companies, broken string, m *mapping.Ma
 
 // startSandbox serves a sandbox stored in the demo's directory on a free loopback port. The
 // password is made up for this run: the sandbox is reachable only from this machine and lives
-// as long as the demo. stop stops the server and closes the store. opts are added to the
-// client's (the web console paces its client).
-func (d *demo) startSandbox(ctx context.Context, opts ...bangwo8.Option) (url string, stop func() error, err error) {
+// as long as the demo. stop stops the server and closes the store.
+func (d *demo) startSandbox(ctx context.Context) (url string, stop func() error, err error) {
 	store, err := sandbox.OpenStore(ctx, d.path(demoDB))
 	if err != nil {
 		return "", nil, fmt.Errorf("demo sandbox: %w", err)
@@ -142,7 +144,8 @@ func (d *demo) startSandbox(ctx context.Context, opts ...bangwo8.Option) (url st
 	url = "http://" + ln.Addr().String()
 	const account = "demo"
 	password := rand.Text()
-	if d.client, err = bangwo8.NewClient(url, append([]bangwo8.Option{bangwo8.WithBasicAuth(account, password)}, opts...)...); err != nil {
+	d.account, d.password = account, password
+	if d.client, err = bangwo8.NewClient(url, bangwo8.WithBasicAuth(account, password)); err != nil {
 		ln.Close()
 		store.Close()
 		return "", nil, fmt.Errorf("demo client: %w", err)

@@ -155,12 +155,7 @@ func startWebSandbox(ctx context.Context, a *app, f *apiFlags, cfg *web.Config, 
 			return nil, fmt.Errorf("web sandbox: %w", err)
 		}
 	}
-	// Paced as the command line paces its client (--rps, --burst), so that the plan's time
-	// estimate and the progress are a real run's.
-	pc := a.settings.pacer
-	pc.RPS, pc.Burst = f.rps, f.burst
-	pacer := ratelimit.New(pc)
-	url, stop, err := d.startSandbox(ctx, bangwo8.WithPacer(pacer), bangwo8.WithMaxRetries(f.retries))
+	url, stop, err := d.startSandbox(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -178,10 +173,20 @@ func startWebSandbox(ctx context.Context, a *app, f *apiFlags, cfg *web.Config, 
 		}
 		return nil
 	}
+	// The seed goes as fast as the sandbox answers; the console's own client is paced as the
+	// command line's (--rps, --burst), so that its time estimates and progress are a real run's.
 	if err := seed(); err != nil {
 		return nil, errors.Join(err, stop())
 	}
-	cfg.Client, cfg.Pacer, cfg.Server, cfg.Account, cfg.Sandbox = d.client, pacer, url, "demo", true
+	pc := a.settings.pacer
+	pc.RPS, pc.Burst = f.rps, f.burst
+	pacer := ratelimit.New(pc)
+	client, err := bangwo8.NewClient(url, bangwo8.WithBasicAuth(d.account, d.password), bangwo8.WithPacer(pacer),
+		bangwo8.WithMaxRetries(f.retries), bangwo8.WithLogger(a.logger()))
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("web sandbox: %w", err), stop())
+	}
+	cfg.Client, cfg.Pacer, cfg.Server, cfg.Account, cfg.Sandbox = client, pacer, url, d.account, true
 	a.logger().Info("sandbox started", "url", url, "db", d.path(demoDB))
 	return stop, nil
 }
