@@ -325,3 +325,34 @@ func TestBrowserRunGoesOnWhenThePageGoesAndStops(t *testing.T) {
 		t.Errorf("%d companies after the stop: the run did not stop", n)
 	}
 }
+
+func TestBrowserMappingBuilder(t *testing.T) {
+	t.Parallel()
+	ctx, downloads := newTab(t)
+	c := newConsole(t)
+	sheetPath := filepath.Join(t.TempDir(), "ours.csv")
+	if err := os.WriteFile(sheetPath, []byte("公司名称,服务帐号,内部编号\n甲公司,jia_01,7\n乙公司,有 空格,8\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.open(t, ctx, "import")
+	do(t, ctx,
+		chromedp.SetUploadFiles(chromedp.CSS("#upload-file"), []string{sheetPath}),
+		chromedp.SetValue(chromedp.CSS("#upload-mapping"), samples.Mapping),
+		chromedp.Click(chromedp.CSS("#builder summary")),
+		chromedp.Click(chromedp.CSS("#builder-go")))
+	waitFor(t, ctx, "the suggestions", `document.querySelectorAll('#builder-table select').length === 3`)
+	got := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#builder-table select')].map(s => s.value)`)
+	if strings.Join(got, ",") != "companyName,serviceaccount," {
+		t.Errorf("suggested %q", got)
+	}
+	do(t, ctx, chromedp.SetValue(chromedp.CSS("#builder-name"), "ours"), chromedp.Click(chromedp.CSS("#builder-save")))
+	waitFor(t, ctx, "the saved mapping", `document.querySelector('#upload-mapping').value === 'ours.yaml'`)
+	if y := download(t, ctx, downloads, "#builder-download"); !bytes.Contains(y, []byte(`header: "服务帐号"`)) {
+		t.Errorf("the YAML downloaded:\n%s", y)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS("#upload-go")))
+	waitFor(t, ctx, "the grid", `document.querySelectorAll('#grid tr.badrow').length === 1`)
+	if msg := evalJS[string](t, ctx, `document.querySelector('#grid td.bad .msg').textContent`); !strings.Contains(msg, "有 空格") {
+		t.Errorf("the base mapping's rule under the sheet's header says %q", msg)
+	}
+}

@@ -20,6 +20,7 @@ type mappingFile struct {
 	Name    string `json:"name"`
 	BuiltIn bool   `json:"built_in"`
 	m       *mapping.Mapping
+	data    []byte // the file, for the builder and the download
 	digest  string // identifies it in a journal, as the command line's file digest does
 }
 
@@ -29,7 +30,7 @@ func parseMapping(name string, data []byte) (*mappingFile, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	return &mappingFile{Name: name, m: m, digest: hex.EncodeToString(sum[:])}, nil
+	return &mappingFile{Name: name, m: m, data: data, digest: hex.EncodeToString(sum[:])}, nil
 }
 
 // builtinMappings are the sample mappings built into the binary. They are parsed once; a

@@ -56,6 +56,19 @@ func TestBrowserScreenshots(t *testing.T) {
 	}
 
 	c.open(t, ctx, "import")
+	ours := filepath.Join(t.TempDir(), "ours.csv")
+	if err := os.WriteFile(ours, []byte("公司名称,服务帐号,公司网址,内部编号\n甲公司,jia_01,https://jia.example.com,7\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.SetUploadFiles(chromedp.CSS("#upload-file"), []string{ours}),
+		chromedp.SetValue(chromedp.CSS("#upload-mapping"), samples.Mapping),
+		chromedp.Click(chromedp.CSS("#builder summary")),
+		chromedp.Click(chromedp.CSS("#builder-go")))
+	waitFor(t, ctx, "the suggestions", `document.querySelectorAll('#builder-table select').length === 4`)
+	shot("console-import-builder", "")
+	do(t, ctx, chromedp.Click(chromedp.CSS("#builder summary")))
+
 	do(t, ctx,
 		chromedp.SetUploadFiles(chromedp.CSS("#upload-file"), []string{broken}),
 		chromedp.SetValue(chromedp.CSS("#upload-mapping"), samples.Mapping),

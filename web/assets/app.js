@@ -66,6 +66,39 @@
     } catch (err) { showError("upload-error", err); }
   });
 
+  // The mapping builder: each header of the sheet matched to a column of the base mapping.
+  let built = null;
+  $("builder-go").addEventListener("click", async () => {
+    const fd = new FormData();
+    fd.append("file", $("upload-file").files[0]);
+    fd.append("mapping", $("upload-mapping").value);
+    try {
+      built = await api("POST", "/api/builder/suggest", fd);
+      showError("upload-error", null);
+    } catch (err) { showError("upload-error", err); return; }
+    const t = $("builder-table");
+    t.textContent = "";
+    for (const col of built.columns) {
+      const sel = el("select", { class: "builder-field", "data-header": col.header });
+      sel.append(el("option", { value: "", text: T.builder_skip }));
+      for (const f of built.fields) sel.append(el("option", { value: f.field, text: `${f.header} (${f.field})` }));
+      sel.value = col.field;
+      t.append(el("tr", {}, el("td", { text: col.letter }), el("td", { text: col.header }), el("td", {}, sel)));
+    }
+    $("builder-box").hidden = false;
+    $("builder-download").hidden = true;
+  });
+  $("builder-save").addEventListener("click", async () => {
+    const columns = [...document.querySelectorAll("#builder-table select")].map((s) => ({ header: s.dataset.header, field: s.value }));
+    try {
+      const r = await api("POST", "/api/builder/save", { base: built.base, name: $("builder-name").value, columns });
+      showError("upload-error", null);
+      await loadMappings(r.name);
+      $("builder-download").href = `/api/mappings/${encodeURIComponent(r.name)}/yaml`;
+      $("builder-download").hidden = false;
+    } catch (err) { showError("upload-error", err); }
+  });
+
   // Import: upload, grid, fix, plan, run.
   let grid = null; // the page of the grid shown
   const pageSize = 100;
