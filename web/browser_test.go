@@ -242,6 +242,17 @@ func TestBrowserExtensionChecker(t *testing.T) {
 	if url := evalJS[string](t, ctx, `document.querySelector('#ext-result code.url').textContent`); !strings.Contains(url, "cPara=asset_field_1:field_9") {
 		t.Errorf("canonical URL %q", url)
 	}
+
+	// Build one from its parameters.
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#ext-result').textContent = ""`),
+		chromedp.Click(chromedp.CSS("#ext-build summary")),
+		chromedp.SetValue(chromedp.CSS("#ext-table-name"), "contracts"),
+		chromedp.SetValue(chromedp.CSS("#ext-cpara"), "asset_field_3:field_11"),
+		chromedp.Click(chromedp.CSS("#ext-build-go")))
+	waitFor(t, ctx, "the built URL", `document.querySelector('#ext-result code.url') !== null`)
+	if url := evalJS[string](t, ctx, `document.querySelector('#ext-result code.url').textContent`); !strings.Contains(url, "tableName=contracts&cPara=asset_field_3:field_11") {
+		t.Errorf("built URL %q", url)
+	}
 }
 
 func TestBrowserWithoutTheTokenIsRefused(t *testing.T) {

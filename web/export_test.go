@@ -35,3 +35,31 @@ func TestExportRunsWithFiltersAndIsDownloaded(t *testing.T) {
 		}
 	}
 }
+
+func TestExtensionURLCheckedOrBuilt(t *testing.T) {
+	c := newConsole(t)
+	hc := c.browser()
+	var a extensionAnswer
+	if got := c.postJSON(hc, "/api/extension", map[string]any{"params": map[string]string{
+		"table_name": "devices", "cpara": "asset_field_1:field_9,_id:field_10", "filter": "ownerType:company,owner:{{company.companyId}}",
+	}}, &a); got != http.StatusOK {
+		t.Fatalf("build: %d", got)
+	}
+	if !a.OK || !strings.Contains(a.URL, "tableName=devices&cPara=asset_field_1:field_9,_id:field_10&filter=ownerType:company,owner:") {
+		t.Errorf("built %+v", a)
+	}
+	// The URL built checks as it was built.
+	var again extensionAnswer
+	c.postJSON(hc, "/api/extension", map[string]string{"url": a.URL}, &again)
+	if !again.OK || again.URL != a.URL {
+		t.Errorf("the built URL checked again: %+v", again)
+	}
+	if c.postJSON(hc, "/api/extension", map[string]any{"params": map[string]string{"cpara": "asset_field_1:companyName"}}, &a); a.OK || len(a.Problems) == 0 {
+		t.Errorf("a configuration without a table and with a built-in target: %+v", a)
+	}
+	for _, p := range a.Problems {
+		if p.Fix == "" && p.Severity == "错误" {
+			t.Errorf("an error without its fix: %+v", p)
+		}
+	}
+}

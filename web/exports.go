@@ -128,16 +128,37 @@ type extensionAnswer struct {
 	URL      string             `json:"url,omitempty"` // the canonical URL of a configuration that works
 }
 
-// handleExtension checks a configuration URL ({"url": ...}) with package extension.
+// extensionRequest is a configuration to check: a URL, or its parameters one by one (the
+// form that builds a URL).
+type extensionRequest struct {
+	URL    string `json:"url"`
+	Params *struct {
+		TableID   string `json:"table_id"`
+		TableName string `json:"table_name"`
+		CPara     string `json:"cpara"`
+		Filter    string `json:"filter"`
+		Display   string `json:"display"`
+		Pick      string `json:"pick"`
+	} `json:"params"`
+}
+
+// handleExtension checks a configuration with package extension, as `extension check` does:
+// a URL, or the parameters of the form that builds one. A configuration that works comes back
+// as its canonical URL.
 func (s *Server) handleExtension(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		URL string `json:"url"`
-	}
+	var req extensionRequest
 	if !readJSON(w, r, &req) {
 		return
 	}
 	l := s.langOf(r)
-	params, problems := extension.ParseURL(strings.TrimSpace(req.URL))
+	var params extension.Params
+	var problems extension.Problems
+	if p := req.Params; p != nil {
+		params = extension.Params{TableID: strings.TrimSpace(p.TableID), TableName: strings.TrimSpace(p.TableName),
+			CPara: strings.TrimSpace(p.CPara), Filter: strings.TrimSpace(p.Filter), Display: strings.TrimSpace(p.Display), Pick: strings.TrimSpace(p.Pick)}
+	} else {
+		params, problems = extension.ParseURL(strings.TrimSpace(req.URL))
+	}
 	cfg, more := extension.Parse(params)
 	problems = append(problems, more...)
 	a := extensionAnswer{OK: len(problems.Errors()) == 0, Problems: []extensionProblem{}}

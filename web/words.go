@@ -84,6 +84,8 @@ var words = map[string][2]string{
 	"ext_ok":           {"配置可以用", "The configuration works"},
 	"ext_bad":          {"配置有错误", "The configuration has errors"},
 	"ext_url":          {"规范的地址", "Canonical URL"},
+	"ext_build":        {"逐项填写，生成配置地址", "Build a URL from its parameters"},
+	"ext_build_go":     {"检查并生成地址", "Check and build the URL"},
 	"ext_fix":          {"改法", "fix"},
 	"history_intro":    {"从这个控制台启动的运行（控制台关闭后不保留）。", "The runs started from this console (kept while it runs)."},
 	"kind_import":      {"导入", "import"},

@@ -300,12 +300,19 @@
   $("template-mapping").addEventListener("change", updateTemplateLink);
 
   // Extension checker.
-  $("ext-form").addEventListener("submit", async (ev) => {
+  $("ext-form").addEventListener("submit", (ev) => { ev.preventDefault(); checkExtension({ url: $("ext-url").value }); });
+  $("ext-build-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
+    checkExtension({ params: {
+      table_name: $("ext-table-name").value, table_id: $("ext-table-id").value, cpara: $("ext-cpara").value,
+      filter: $("ext-filter").value, display: $("ext-display").value, pick: $("ext-pick").value,
+    } });
+  });
+  async function checkExtension(body) {
     const out = $("ext-result");
     out.textContent = T.working;
     try {
-      const a = await api("POST", "/api/extension", { url: $("ext-url").value });
+      const a = await api("POST", "/api/extension", body);
       out.textContent = "";
       out.append(el("p", { class: a.ok ? "ok verdict" : "error verdict", text: a.ok ? T.ext_ok : T.ext_bad }));
       for (const p of a.problems) {
@@ -318,7 +325,7 @@
       }
       if (a.url) out.append(el("p", {}, T.ext_url + ": ", el("code", { class: "url", text: a.url })));
     } catch (err) { out.textContent = T.error + ": " + err.message; }
-  });
+  }
 
   // History.
   async function loadHistory() {
