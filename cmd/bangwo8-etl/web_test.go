@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/samples"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
 )
 
@@ -143,7 +147,8 @@ func TestWebSandboxServesTheConsoleSeededWithTheSamples(t *testing.T) {
 
 func TestWebWritesToTheAccountOfTheAPIFlags(t *testing.T) {
 	sb := sandboxtest.NewServer(t, sandboxtest.WithSeed(5, 1))
-	url, out := startWeb(t, map[string]string{"BANGWO8_PASSWORD": sb.Password}, "--base-url", sb.URL, "--account", sb.Account)
+	dir := t.TempDir()
+	url, out := startWeb(t, map[string]string{"BANGWO8_PASSWORD": sb.Password}, "--base-url", sb.URL, "--account", sb.Account, "--dir", dir, "--rps", "1000")
 	if !strings.Contains(out.String(), sb.URL) || strings.Contains(out.String(), sb.Password) {
 		t.Errorf("the console's lines:\n%s", out.String())
 	}
@@ -156,5 +161,63 @@ func TestWebWritesToTheAccountOfTheAPIFlags(t *testing.T) {
 	res.Body.Close()
 	if !strings.Contains(string(page), `class="live"`) || strings.Contains(string(page), sb.Password) {
 		t.Errorf("a real account's page is not marked live, or holds the password:\n%s", page)
+	}
+
+	// An import run from the console leaves its journal in the run's directory, which the
+	// command line's undo takes.
+	base := url[:strings.Index(url, "/?")]
+	hc := &http.Client{Jar: jar}
+	post := func(path, contentType string, body io.Reader) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, base+path, body)
+		req.Header.Set("Origin", base)
+		req.Header.Set("Content-Type", contentType)
+		res, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode >= 300 {
+			t.Fatalf("POST %s: %s %s", path, res.Status, data)
+		}
+		return string(data)
+	}
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	fw, _ := mw.CreateFormFile("file", "companies.csv")
+	csv, _ := samples.FS.ReadFile(samples.CompaniesCSV)
+	fw.Write(csv)
+	mw.WriteField("mapping", samples.Mapping)
+	mw.Close()
+	upload := post("/api/imports", mw.FormDataContentType(), &form)
+	id := regexp.MustCompile(`"id":"(u\d+)"`).FindStringSubmatch(upload)[1]
+	started := post("/api/imports/"+id+"/run", "application/json", strings.NewReader(`{}`))
+	run := regexp.MustCompile(`"id":"(r\d+)"`).FindStringSubmatch(started)[1]
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		res, err := hc.Get(base + "/api/runs/" + run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(body), `"finished":true`) {
+			if !strings.Contains(string(body), `"created":50`) {
+				t.Fatalf("the console's import: %s", body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the import did not finish: %s", body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var undoOut, undoErr lockedBuffer
+	code := runTest(context.Background(), []string{"undo", "--journal", filepath.Join(dir, "runs", run, "journal.jsonl"), "--yes",
+		"--base-url", sb.URL, "--account", sb.Account}, &IOStreams{In: strings.NewReader(""), Out: &undoOut, Err: &undoErr},
+		envOf(map[string]string{"BANGWO8_PASSWORD": sb.Password}))
+	if code != exitOK {
+		t.Fatalf("undo of the console's journal: exit %d\n%s\n%s", code, undoOut.String(), undoErr.String())
 	}
 }
