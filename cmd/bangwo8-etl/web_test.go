@@ -215,7 +215,7 @@ func TestWebWritesToTheAccountOfTheAPIFlags(t *testing.T) {
 	}
 	var undoOut, undoErr lockedBuffer
 	code := runTest(context.Background(), []string{"undo", "--journal", filepath.Join(dir, "runs", run, "journal.jsonl"), "--yes",
-		"--base-url", sb.URL, "--account", sb.Account}, &IOStreams{In: strings.NewReader(""), Out: &undoOut, Err: &undoErr},
+		"--base-url", sb.URL, "--account", sb.Account, "--rps", "1000"}, &IOStreams{In: strings.NewReader(""), Out: &undoOut, Err: &undoErr},
 		envOf(map[string]string{"BANGWO8_PASSWORD": sb.Password}))
 	if code != exitOK {
 		t.Fatalf("undo of the console's journal: exit %d\n%s\n%s", code, undoOut.String(), undoErr.String())
