@@ -216,3 +216,30 @@ func TestOneImportOfAnUploadAtATimeAndFixesOnlyItsRows(t *testing.T) {
 		t.Errorf("the second run: %+v", st.Summary)
 	}
 }
+
+func TestPlanAgainstAWrongPasswordSaysSo(t *testing.T) {
+	sb := sandboxtest.NewServer(t)
+	c := newConsoleOn(t, sb, func(cfg *Config) {
+		client, err := bangwo8.NewClient(sb.URL, bangwo8.WithBasicAuth(sb.Account, "wrong"+sb.Password))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Client = client
+	})
+	hc := c.browser()
+	var g gridPage
+	if got := c.upload(hc, "companies.csv", sample(t, samples.CompaniesCSV), samples.Mapping, &g); got != http.StatusOK {
+		t.Fatalf("upload: %d", got)
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.srv.URL+"/api/imports/"+g.ID+"/plan", strings.NewReader("{}"))
+	res, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer map[string]string
+	json.NewDecoder(res.Body).Decode(&answer)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(answer["error"], "账号或密码错误") || strings.Contains(answer["error"], sb.Password) {
+		t.Errorf("plan with a wrong password: %s %q", res.Status, answer["error"])
+	}
+}

@@ -399,7 +399,7 @@ func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	sum, err := importer.Import(r.Context(), s.cfg.Client, input, u.mf.m, opts)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		fail(w, http.StatusBadRequest, strings.ReplaceAll(errorText(err, l), input, u.name))
 		return
 	}
 	lookups := 0

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
 	"github.com/bangwo8-etl/bangwo8-etl/importer"
 	"github.com/bangwo8-etl/bangwo8-etl/internal/tally"
 	"github.com/bangwo8-etl/bangwo8-etl/lang"
@@ -124,7 +125,7 @@ func (s *Server) start(kind, title string, work func(ctx context.Context, run *R
 				st.RateLimited = s.cfg.Pacer.Stats().RateLimited - calls0
 			}
 			if err != nil {
-				st.Error = err.Error()
+				st.Error = errorText(err, s.cfg.Lang)
 				if errors.Is(err, context.Canceled) {
 					st.Stopped = true
 				}
@@ -347,6 +348,19 @@ func (s *Server) handleImportRun(w http.ResponseWriter, r *http.Request) {
 	}
 	u.running = run.ID
 	writeJSON(w, http.StatusAccepted, map[string]string{"id": run.ID})
+}
+
+// errorText says an error of a run or a plan, naming first in the person's language what they
+// must do when it is theirs to fix (the account, the server).
+func errorText(err error, l lang.Lang) string {
+	var host *bangwo8.HostNotFoundError
+	switch {
+	case bangwo8.IsUnauthorized(err), bangwo8.IsForbidden(err):
+		return l.Pick("账号或密码错误（BANGWO8_ACCOUNT、BANGWO8_PASSWORD）：", "wrong account or password (BANGWO8_ACCOUNT, BANGWO8_PASSWORD): ") + err.Error()
+	case errors.As(err, &host):
+		return fmt.Sprintf(l.Pick("找不到服务器 %s：请检查 --base-url：", "host %s not found: check --base-url: "), host.Host) + err.Error()
+	}
+	return err.Error()
 }
 
 func importResult(l lang.Lang, sum *importer.Summary) string {
