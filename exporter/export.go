@@ -51,6 +51,9 @@ type Summary struct {
 	// StateReset is set when the state's newest update lay in the future (a state written
 	// before the guard): it was dropped and everything the filters select was exported.
 	StateReset string
+	// Passwords: the file holds the service passwords (服务密码), and is readable by its
+	// owner only (0600). PasswordsLeftOut: the default columns left them out.
+	Passwords, PasswordsLeftOut bool
 }
 
 // DatedCompany names a company by its id, name and updateDT.
@@ -125,8 +128,13 @@ func Run(ctx context.Context, api API, o Options) (*Summary, error) {
 	}
 
 	e := &export{o: &o, api: api, updatedStart: updatedStart, log: log, src: src, prev: prev, next: next, began: began,
-		sum: &Summary{Summary: tally.Summary{File: o.Out}, Format: format, Source: src.name, StateReset: stateReset}}
-	err = atomicfile.Write(o.Out, func(f *os.File) error {
+		sum: &Summary{Summary: tally.Summary{File: o.Out}, Format: format, Source: src.name, StateReset: stateReset,
+			Passwords: o.passwords(), PasswordsLeftOut: o.Mapping == nil && !o.IncludePasswords}}
+	perm := os.FileMode(0o644)
+	if e.sum.Passwords {
+		perm = 0o600
+	}
+	err = atomicfile.WriteMode(o.Out, perm, func(f *os.File) error {
 		if o.Mapping == nil {
 			return e.viaSpool(ctx, f)
 		}
@@ -381,7 +389,7 @@ func (e *export) viaSpool(ctx context.Context, f *os.File) (err error) {
 	}
 	defer sp.close()
 
-	m := mapping.Default(nil)
+	m := e.o.defaultColumns(nil)
 	known := map[string]bool{}
 	var cells []mapping.Cell
 	err = e.each(ctx, func(c *bangwo8.Company) error {
@@ -399,7 +407,7 @@ func (e *export) viaSpool(ctx context.Context, f *os.File) (err error) {
 	}
 
 	keys := sortedKeys(known)
-	final := mapping.Default(keys)
+	final := e.o.defaultColumns(keys)
 	e.sum.CustomKeys = keys
 	// Where each spooled column goes in the final order.
 	index := make(map[string]int, len(final.Columns))

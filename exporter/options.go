@@ -126,6 +126,12 @@ type Options struct {
 	IDs    []int64 // these companies instead of the list; exclusive with Query
 	Sort   Sort    // the order of the list or the search; not with IDs
 
+	// IncludePasswords adds the 服务密码 column to the default columns, which leave it out. A
+	// mapping names its own columns: with one, the password is exported when the mapping names
+	// it, and IncludePasswords is an error when it does not. A file that holds passwords is
+	// created readable by its owner only (0600).
+	IncludePasswords bool
+
 	PerPage     int    // companies per list or search page; 0 is DefaultPerPage; an error with IDs
 	Concurrency int    // pages fetched at once; 0 is 1
 	StatePath   string // incremental state file; "" exports everything the filters select
@@ -185,6 +191,9 @@ func (o *Options) Check() error {
 	if s, e := o.Filter.UpdatedStart, o.Filter.UpdatedEnd; s != "" && e != "" && s > e {
 		return fmt.Errorf("%w: updated-start %s is after updated-end %s", ErrInvalidOptions, s, e)
 	}
+	if o.IncludePasswords && o.Mapping != nil && len(o.Mapping.Secrets()) == 0 {
+		return fmt.Errorf("%w: include-passwords adds 服务密码 to the default columns; the mapping names its own and has no servicepassword column: add one to it instead", ErrInvalidOptions)
+	}
 	if err := o.Sort.check(len(o.IDs) > 0); err != nil {
 		return err
 	}
@@ -213,6 +222,25 @@ func (o *Options) Check() error {
 		}
 	}
 	return nil
+}
+
+// passwords reports whether the file holds the service passwords: the mapping names them, or
+// the default columns were asked to.
+func (o *Options) passwords() bool {
+	if o.Mapping != nil {
+		return len(o.Mapping.Secrets()) > 0
+	}
+	return o.IncludePasswords
+}
+
+// defaultColumns are the columns of an export without a mapping: every documented field and
+// the custom keys, 服务密码 only when asked for.
+func (o *Options) defaultColumns(customKeys []string) *mapping.Mapping {
+	m := mapping.Default(customKeys)
+	if !o.IncludePasswords {
+		m = m.WithoutSecrets()
+	}
+	return m
 }
 
 // checkDay checks a YYYY-MM-DD flag value; "" is no bound.

@@ -151,6 +151,13 @@ func (m *Mapping) WithCustomColumns(keys ...string) *Mapping {
 	for h := range m.byHeader {
 		headers[h] = true
 	}
+	// The header of a secret field stays its own even when its column is left out
+	// (WithoutSecrets): a custom key named 服务密码 must not pass for the password column.
+	for _, f := range field.All() {
+		if f.Sensitive {
+			headers[normalizeHeader(f.Label)] = true
+		}
+	}
 	for _, k := range keys {
 		field := CustomPrefix + k
 		if k == "" || m.byField[field] != nil || headers[normalizeHeader(field)] {
@@ -170,6 +177,30 @@ func (m *Mapping) WithCustomColumns(keys ...string) *Mapping {
 	}
 	out := *m
 	out.Columns = append(append([]*Column(nil), m.Columns...), add...)
+	out.index()
+	return &out
+}
+
+// Secrets returns the columns whose values are secrets (服务密码): a file holding them must
+// be readable by its owner only.
+func (m *Mapping) Secrets() []*Column {
+	var out []*Column
+	for _, c := range m.Columns {
+		if c.sensitive() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// WithoutSecrets returns a copy of m without the columns Secrets returns; m itself when it
+// has none.
+func (m *Mapping) WithoutSecrets() *Mapping {
+	if len(m.Secrets()) == 0 {
+		return m
+	}
+	out := *m
+	out.Columns = slices.DeleteFunc(slices.Clone(m.Columns), (*Column).sensitive)
 	out.index()
 	return &out
 }

@@ -29,6 +29,7 @@ type exportFlags struct {
 	perPage     int
 	statePath   string
 	sort, order string
+	passwords   bool
 }
 
 func newExportCmd(a *app) *cobra.Command {
@@ -41,7 +42,10 @@ ending decides the format (.xlsx or .csv). It appears only when complete.
 
 Without --mapping the columns are every documented field, headed by the vendor's Chinese
 labels, then one column per custom field key (sorted by name). With --state FILE only what
-changed since the last run with the same state file is written.`,
+changed since the last run with the same state file is written.
+
+The service passwords (服务密码) are left out unless the mapping has a servicepassword column
+or --include-passwords is given; a file that holds them is readable by its owner only (0600).`,
 		Example: `  export BANGWO8_ACCOUNT=me BANGWO8_PASSWORD=...
   bangwo8-etl export --out companies.xlsx --mapping samples/mapping.yaml
   bangwo8-etl export --out changed.csv --state nightly.json --include-deleted --log-format json
@@ -68,6 +72,7 @@ changed since the last run with the same state file is written.`,
 	fl.StringVar(&f.order, "order", "", "with --sort: asc or desc (default asc)")
 	fl.IntVar(&f.perPage, "per-page", exporter.DefaultPerPage, "companies per page (at most 5000; not with --ids)")
 	fl.StringVar(&f.statePath, "state", "", "incremental: state file of the last run; only changes since are exported")
+	fl.BoolVar(&f.passwords, "include-passwords", false, "write the 服务密码 column too (left out by default); the file is then readable by its owner only")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -85,6 +90,8 @@ func runExport(cmd *cobra.Command, a *app, f *exportFlags) error {
 		Concurrency: f.api.concurrency,
 		StatePath:   f.statePath,
 		Logger:      log,
+
+		IncludePasswords: f.passwords,
 	}
 	// Given only when asked for, so that options that do not go together are usage errors
 	// (--encoding with an .xlsx file, --per-page with --ids) instead of being ignored.
@@ -203,6 +210,12 @@ func reportExport(log *slog.Logger, sum *exporter.Summary, extra ...any) {
 	}
 	if sum.Repeats > 0 {
 		attrs = append(attrs, "repeats_dropped", sum.Repeats)
+	}
+	switch {
+	case sum.Passwords:
+		log.Warn("the file holds the service passwords (服务密码): it is readable by its owner only (mode 0600); keep it so", "file", sum.File)
+	case sum.PasswordsLeftOut:
+		log.Info("服务密码 left out of the file: --include-passwords writes it (the file is then readable by its owner only)")
 	}
 	log.Info("export done", append(attrs, extra...)...)
 }

@@ -15,17 +15,24 @@ import (
 type File struct {
 	*os.File
 	path string
+	perm os.FileMode
 	done bool
 }
 
-// Create starts a file that will become path.
-func Create(path string) (*File, error) {
+// Create starts a file that will become path, readable by everyone who may read the directory
+// (0644: exports, reports, templates, state).
+func Create(path string) (*File, error) { return CreateMode(path, 0o644) }
+
+// CreateMode starts a file that will become path with the permission bits perm: 0600 for a
+// file that holds secrets. The file is 0600 while it is written whatever perm says, so a
+// secret is never readable by others, not even for a moment.
+func CreateMode(path string, perm os.FileMode) (*File, error) {
 	RemoveStale(path, "tmp")
 	f, err := os.CreateTemp(filepath.Dir(path), scratchPattern(path, "tmp"))
 	if err != nil {
 		return nil, fmt.Errorf("create a temporary file beside %s: %w", path, err)
 	}
-	return &File{File: f, path: path}, nil
+	return &File{File: f, path: path, perm: perm}, nil
 }
 
 // Path is the name the file will have once committed.
@@ -52,9 +59,8 @@ func (f *File) Commit() (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	// CreateTemp makes 0600; what we write (exports, reports, templates, state) is a normal
-	// file for whoever may read the directory.
-	if err = os.Chmod(tmp, 0o644); err != nil {
+	// CreateTemp makes 0600; the file gets the permissions asked for only now it is whole.
+	if err = os.Chmod(tmp, f.perm); err != nil {
 		return err
 	}
 	if err = os.Rename(tmp, f.path); err != nil {
@@ -78,7 +84,12 @@ func (f *File) Abort() {
 // Write creates path from what write puts into the file, atomically: on any error, from write
 // or from committing, path is left as it was.
 func Write(path string, write func(f *os.File) error) error {
-	f, err := Create(path)
+	return WriteMode(path, 0o644, write)
+}
+
+// WriteMode is Write with the permission bits of the file (see CreateMode).
+func WriteMode(path string, perm os.FileMode, write func(f *os.File) error) error {
+	f, err := CreateMode(path, perm)
 	if err != nil {
 		return err
 	}

@@ -89,3 +89,34 @@ func TestCreateCommitAbort(t *testing.T) {
 		t.Error("Create in a missing directory succeeded")
 	}
 }
+
+// A file of secrets replaces a readable one and is never readable by others, not even while
+// it is written.
+func TestWriteModePrivate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "公司.xlsx")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteMode(path, 0o600, func(f *os.File) error {
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("mode %v while written, want none for group and others", fi.Mode().Perm())
+		}
+		_, err = f.WriteString("secret")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+}
