@@ -392,13 +392,17 @@ func (e *export) viaSpool(ctx context.Context, f *os.File) (err error) {
 	m := e.o.defaultColumns(nil)
 	known := map[string]bool{}
 	var cells []mapping.Cell
+	var fresh []string
 	err = e.each(ctx, func(c *bangwo8.Company) error {
+		fresh = fresh[:0]
 		for _, cf := range c.CustomFields {
 			if cf.Key != "" && !known[cf.Key] {
 				known[cf.Key] = true
-				m = m.WithCustomColumns(cf.Key)
+				fresh = append(fresh, cf.Key)
 			}
 		}
+		// One new mapping per company that brings keys, not per key: each copies them all.
+		m = m.WithCustomColumns(fresh...)
 		cells = m.AppendRow(cells[:0], c)
 		return sp.write(cells)
 	})

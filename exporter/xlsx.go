@@ -230,12 +230,9 @@ func (s *xlsxSink) nextSheet() error {
 	if err != nil {
 		return fmt.Errorf("xlsx sheet %q: %w", name, err)
 	}
+	// The widths go with the sheet when it is written (endSheet, xlsxout): excelize's
+	// SetColWidth, one column at a time, is cubic in the columns.
 	s.sw, s.sheet, s.rowInSheet = sw, name, 0
-	for i, w := range s.widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return fmt.Errorf("xlsx sheet %q column widths: %w", name, err)
-		}
-	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("xlsx sheet %q: freeze header: %w", name, err)
 	}
@@ -274,7 +271,7 @@ func (s *xlsxSink) endSheet() error {
 		return fmt.Errorf("xlsx sheet %q rows: %w", s.sheet, err)
 	}
 	s.written = append(s.written, xlsxout.Streamed{Writer: s.sw, Rows: s.rowInSheet, Cols: len(s.headers),
-		Body: bufio.NewReaderSize(s.body, 256<<10)})
+		Body: bufio.NewReaderSize(s.body, 256<<10), Widths: s.widths})
 	s.sw = nil
 	return nil
 }

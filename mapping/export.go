@@ -38,17 +38,35 @@ func (m *Mapping) Row(c *bangwo8.Company) []Cell {
 
 // AppendRow is Row appending to dst, for a writer that reuses one slice.
 func (m *Mapping) AppendRow(dst []Cell, c *bangwo8.Company) []Cell {
+	var custom map[string]int
+	if len(c.CustomFields) > smallCustom && len(m.Columns) > smallCustom {
+		// Thousands of custom fields: one look-up each, not a scan of them all per column.
+		custom = make(map[string]int, len(c.CustomFields))
+		for i, f := range c.CustomFields {
+			if _, seen := custom[f.Key]; !seen { // the first wins, as in Company.Custom
+				custom[f.Key] = i
+			}
+		}
+	}
 	for _, col := range m.Columns {
-		dst = append(dst, col.cell(c))
+		dst = append(dst, col.cell(c, custom))
 	}
 	return dst
 }
 
-// cell formats the value that column col maps in company c.
-func (col *Column) cell(c *bangwo8.Company) Cell {
+// smallCustom is the number of custom fields up to which a scan finds one as fast as a map.
+const smallCustom = 16
+
+// cell formats the value that column col maps in company c; custom, when not nil, indexes
+// c's custom fields by key.
+func (col *Column) cell(c *bangwo8.Company, custom map[string]int) Cell {
 	var fv bangwo8.FieldValue
 	if key, ok := col.CustomKey(); ok {
-		fv, _ = c.Custom(key)
+		if custom == nil {
+			fv, _ = c.Custom(key)
+		} else if i, ok := custom[key]; ok {
+			fv = c.CustomFields[i].Value
+		}
 	} else {
 		s, _ := c.Get(field.Key(col.Field))
 		if col.Is(field.Status) && s == "0" {

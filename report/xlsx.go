@@ -40,6 +40,7 @@ type XLSX struct {
 	file     *excelize.File
 	sw       *excelize.StreamWriter
 	sheet    string
+	widths   []float64         // the report's column widths, written with the sheet
 	keep     []int             // the input's columns the report shows, by index
 	byIndex  []*mapping.Column // the mapping's column of each input column; nil if none
 	byHeader map[string]*mapping.Column
@@ -138,19 +139,17 @@ func (r *XLSX) open(header []string) error {
 			r.keep = append(r.keep, i)
 		}
 	}
-	// Widths and panes go before the first row, as the stream writer requires.
-	for out, i := range r.keep {
-		if err := r.sw.SetColWidth(out+1, out+1, columnWidth(header[i], r.byIndex[i])); err != nil {
-			return err
-		}
+	// The widths are written with the sheet (xlsxout: one setting per run of columns, not one
+	// per column, which excelize makes cubic in the columns); panes go before the first row,
+	// as the stream writer requires.
+	if len(r.keep) > maxInputColumns {
+		return fmt.Errorf("the sheet has %d columns and the report adds %d: more than the %d a sheet holds; write a CSV report instead", len(r.keep), reportColumns, excelize.MaxColumns)
 	}
-	extra := len(r.keep)
-	if err := r.sw.SetColWidth(extra+1, extra+1, 12); err != nil {
-		return err
+	r.widths = make([]float64, 0, len(r.keep)+2)
+	for _, i := range r.keep {
+		r.widths = append(r.widths, columnWidth(header[i], r.byIndex[i]))
 	}
-	if err := r.sw.SetColWidth(extra+2, extra+2, problemsWidth); err != nil {
-		return err
-	}
+	r.widths = append(r.widths, 12, problemsWidth)
 	landscape := "landscape"
 	if err := f.SetPageLayout(r.sheet, &excelize.PageLayoutOptions{Orientation: &landscape}); err != nil {
 		return err
@@ -296,6 +295,12 @@ func (r *XLSX) secret(i int) bool {
 	return i < len(r.byIndex) && r.byIndex[i] != nil && r.byIndex[i].Field == "servicepassword"
 }
 
+// reportColumns are the columns a report adds to the input's: status, problems, row.
+const reportColumns = 3
+
+// maxInputColumns is the most columns of the input a workbook report shows.
+const maxInputColumns = excelize.MaxColumns - reportColumns
+
 // problemsWidth is the width of the problems column, in characters of the default font.
 const problemsWidth = 70
 
@@ -431,7 +436,7 @@ func (r *XLSX) Close() error {
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	rows := xlsxout.Streamed{Writer: r.sw, Rows: r.next - 1, Cols: len(r.keep) + 3}
+	rows := xlsxout.Streamed{Writer: r.sw, Rows: r.next - 1, Cols: len(r.keep) + 3, Widths: r.widths}
 	return commit(tmp, xlsxout.Write(tmp, r.file, rows))
 }
 

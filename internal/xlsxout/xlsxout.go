@@ -7,6 +7,10 @@
 // importers): excelize's StreamWriter writes <dimension ref="A1"/> before the first row, when
 // the extent is not known, and excelize's other sheets keep the "A1" of its template too, so
 // such readers see a sheet of one cell.
+//
+// A streamed sheet's column widths are written here too, as one <col> element per run of
+// columns of the same width: excelize's StreamWriter.SetColWidth merges each new width into
+// all the columns set before, so a sheet of thousands of columns took time cubic in them.
 package xlsxout
 
 import (
@@ -17,6 +21,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"strconv"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
@@ -25,11 +30,34 @@ import (
 // Streamed is a sheet written with an excelize StreamWriter, and the extent of what was
 // written to it: Rows rows from row 1, Cols columns from column A. Rows may have been
 // written outside the StreamWriter: Body, when not nil, holds their <row> elements, which go
-// in after the StreamWriter's own rows (they count in Rows).
+// in after the StreamWriter's own rows (they count in Rows). Widths, when not nil, are the
+// widths of the columns from A, in characters of the default font (0 leaves a column at the
+// default width); the StreamWriter must not have set any itself (SetColWidth).
 type Streamed struct {
 	Writer     *excelize.StreamWriter
 	Rows, Cols int
 	Body       io.Reader
+	Widths     []float64
+}
+
+// colsElement is the <cols> element of widths: one <col> per run of equal widths; nil when
+// every width is 0.
+func colsElement(widths []float64) []byte {
+	var b []byte
+	for i := 0; i < len(widths); {
+		j := i + 1
+		for j < len(widths) && widths[j] == widths[i] {
+			j++
+		}
+		if w := min(widths[i], excelize.MaxColumnWidth); w > 0 {
+			b = fmt.Appendf(b, `<col min="%d" max="%d" width="%s" customWidth="1"/>`, i+1, j, strconv.FormatFloat(w, 'f', -1, 64))
+		}
+		i = j
+	}
+	if b == nil {
+		return nil
+	}
+	return append(append([]byte("<cols>"), b...), "</cols>"...)
 }
 
 // Ref is the A1-style range of the extent: "A1:C10"; "A1" for one cell or none.
@@ -73,7 +101,7 @@ func Write(w io.Writer, f *excelize.File, streamed ...Streamed) error {
 		// A sheet that excelize creates (NewFile's first, NewSheet's) lives in the part named
 		// by its sheet id. Should that ever change, Close reports the sheet it did not find.
 		parts[fmt.Sprintf("xl/worksheets/sheet%d.xml", s.Writer.SheetID)] = &sheetPatch{
-			dim: []byte(`<dimension ref="` + Ref(s.Rows, s.Cols) + `"/>`), body: s.Body}
+			dim: []byte(`<dimension ref="` + Ref(s.Rows, s.Cols) + `"/>`), body: s.Body, cols: colsElement(s.Widths)}
 		names = append(names, s.Writer.Sheet)
 	}
 	for _, sheet := range f.GetSheetList() {
@@ -107,10 +135,11 @@ func setDimension(f *excelize.File, sheet string) error {
 	return f.SetSheetDimension(sheet, Ref(len(rows), cols))
 }
 
-// sheetPatch is what goes into a streamed sheet's part: its dimension, and the rows written
-// outside the StreamWriter.
+// sheetPatch is what goes into a streamed sheet's part: its dimension, its column widths
+// (nil: none) and the rows written outside the StreamWriter.
 type sheetPatch struct {
 	dim  []byte
+	cols []byte
 	body io.Reader
 }
 
@@ -154,8 +183,9 @@ func (z *zipWriter) Close() error {
 }
 
 // sheetWriter passes a sheet part through, with the dimension the StreamWriter wrote near its
-// start replaced, and the body's rows inserted before </sheetData>. What may hold the start of
-// either is held back until it is whole, so one split between two writes is found too.
+// start replaced, the column widths put before <sheetData>, and the body's rows inserted
+// before </sheetData>. What may hold the start of any is held back until it is whole, so one
+// split between two writes is found too.
 type sheetWriter struct {
 	w io.Writer
 	sheetPatch
@@ -164,8 +194,11 @@ type sheetWriter struct {
 	tail    []byte // the last bytes passed, which may start </sheetData>
 }
 
-// maxHead bounds the bytes held back: the dimension comes right after <worksheet ...>.
+// maxHead bounds the bytes held back: the dimension comes right after <worksheet ...>, and
+// <sheetData> after the panes and the sheet's format.
 const maxHead = 64 << 10
+
+var startSheetData = []byte("<sheetData")
 
 var endSheetData = []byte("</sheetData>")
 
@@ -178,10 +211,11 @@ func (d *sheetWriter) Write(p []byte) (int, error) {
 		d.head = append(d.head, p...)
 		buf = d.head
 	}
+	data := bytes.Index(buf, startSheetData)
 	start, end, ok := dimensionElement(buf)
-	if !ok {
-		if len(buf) > maxHead || bytes.Contains(buf, []byte("<sheetData")) {
-			return 0, fmt.Errorf("internal: no <dimension> in the sheet's first %d bytes", len(buf))
+	if !ok || d.cols != nil && data < 0 {
+		if len(buf) > maxHead || !ok && data >= 0 {
+			return 0, fmt.Errorf("internal: no <dimension> and <sheetData> in the sheet's first %d bytes", len(buf))
 		}
 		if len(d.head) == 0 {
 			d.head = append(d.head, p...)
@@ -196,7 +230,19 @@ func (d *sheetWriter) Write(p []byte) (int, error) {
 	if _, err := d.w.Write(d.dim); err != nil {
 		return 0, err
 	}
-	return len(p), d.pass(buf[end:])
+	if d.cols == nil {
+		return len(p), d.pass(buf[end:])
+	}
+	if bytes.Contains(buf[end:data], []byte("<cols")) {
+		return 0, errors.New("internal: the sheet has column widths of its own and widths were given")
+	}
+	if _, err := d.w.Write(buf[end:data]); err != nil {
+		return 0, err
+	}
+	if _, err := d.w.Write(d.cols); err != nil {
+		return 0, err
+	}
+	return len(p), d.pass(buf[data:])
 }
 
 // pass writes b, putting the body in before </sheetData>.
