@@ -61,6 +61,10 @@ func openWorkbook(path string) (*excelize.File, error) {
 	// Worksheets above UnzipXMLSizeLimit are unpacked to a temporary file and streamed from
 	// there; a low limit keeps memory flat whatever the sheet's size.
 	if err := checkUnzippedSize(path); err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) {
+			return nil, err
+		}
 		return nil, &InputError{File: path, Err: err}
 	}
 	opts := excelize.Options{RawCellValue: true, UnzipXMLSizeLimit: 1 << 20, UnzipSizeLimit: MaxUnzippedSize}
@@ -156,9 +160,10 @@ func isDateFormat(code string) bool {
 // gigabytes) is refused before anything is unpacked, since excelize would spool it to disk.
 const MaxUnzippedSize = 4 << 30
 
-// checkUnzippedSize refuses a zip whose entries declare more than MaxUnzippedSize in all.
-// (archive/zip stops an entry that inflates to more than it declares.) A file that is not a
-// zip is left to excelize, which recognises encrypted workbooks.
+// checkUnzippedSize refuses a zip whose entries declare more than MaxUnzippedSize in all
+// (archive/zip stops an entry that inflates to more than it declares), then a cell longer
+// than Excel holds (checkCellLengths). A file that is not a zip is left to excelize, which
+// recognises encrypted workbooks.
 func checkUnzippedSize(path string) error {
 	z, err := zip.OpenReader(path)
 	if err != nil {
@@ -175,7 +180,7 @@ func checkUnzippedSize(path string) error {
 			return fmt.Errorf("the workbook would unpack to more than %d GiB (a zip bomb?); refused", MaxUnzippedSize>>30)
 		}
 	}
-	return nil
+	return checkCellLengths(path, &z.Reader)
 }
 
 // isOLE reports whether the file is an OLE compound document: what Excel writes for a

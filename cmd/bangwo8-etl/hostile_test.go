@@ -75,7 +75,7 @@ func hostileCases() []hostileCase {
 			want: []string{"two-header-rows.xlsx", "header", "required column \"服务账号\" is missing", "row 1 holds A 公司名称"}},
 		{file: "1000-columns.xlsx", make: thousandColumns, code: exitPartial, want: []string{"1000-columns.xlsx", "ALL", "公司名称"}},
 		{file: "long-cell.xlsx", make: withSheetXML(sheetXML(xmlRow(1, header...), xmlRow(2, strings.Repeat("长", 40000), "acc-3"))), code: exitPartial,
-			want: []string{"long-cell.xlsx", "row 2, column A (公司名称)", "A2 holds 40000 characters", "32767", "cell_length"}},
+			want: []string{"long-cell.xlsx", `sheet "Sheet1": row 2`, "cell A2 holds more than 32767 characters", "refused before reading it"}},
 		{file: "formulas.xlsx", make: formulas, code: exitPartial, want: []string{"formulas.xlsx", "row 2", "公司名称", "required", "row 3", "服务费余额", "#DIV/0!"}},
 		{file: "nul-bytes.xlsx", make: withSheetXML(sheetXML(xmlRow(1, header...), `<row r="2"><c r="A2" t="inlineStr"><is><t>甲&#0;公司</t></is></c></row>`)), code: exitPartial,
 			want: []string{"nul-bytes.xlsx", `sheet "Sheet1": row 2`, "broken at its line 1", "illegal character code U+0000"}},
