@@ -149,7 +149,7 @@ func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Pro
 			Message: fmt.Sprintf("%s %q is also in row %d: a company can be written by one row only", c.match.Field, rec.Key, first),
 		}}
 	}
-	c.firstRow[rec.Key] = row
+	c.firstRow[strings.Clone(rec.Key)] = row // a copy: the key is a piece of its row's text, which it would keep
 	return rec, problems
 }
 

@@ -16,23 +16,43 @@ import (
 // no company but may be another company's key mangled by a spreadsheet program (00123 that
 // became 123), the companies whose keys they may have been.
 type identities struct {
-	byUID map[int64]*bangwo8.Company
+	byUID uidIndex
 	near  map[string][]*bangwo8.Company // mangled-looking key -> companies it may stand for
 }
 
-// lookupUIDs fetches the companies of uids by id, bangwo8.MaxShowMany at a time. A uId no
-// company has is simply absent.
-func lookupUIDs(ctx context.Context, api API, uids map[int64]string) (map[int64]*bangwo8.Company, error) {
-	out := map[int64]*bangwo8.Company{}
-	if len(uids) == 0 {
-		return out, nil
+// uidIndex holds companies by id, packed (see keeper).
+type uidIndex struct {
+	byID map[int64]packed
+	keep *keeper
+}
+
+// get returns the company uid, unpacked; nil when none has it.
+func (x uidIndex) get(uid int64) *bangwo8.Company {
+	p, ok := x.byID[uid]
+	if !ok {
+		return nil
 	}
-	cos, err := showMany(ctx, api, slices.Sorted(maps.Keys(uids)))
+	return x.keep.unpack(p)
+}
+
+func (x uidIndex) has(uid int64) bool { _, ok := x.byID[uid]; return ok }
+
+// lookupUIDs finds the companies of uids (uId -> the row's key): among those the keys found
+// (a file exported with its ids has them all there), else by id, bangwo8.MaxShowMany at a
+// time. A uId no company has is simply absent.
+func lookupUIDs(ctx context.Context, api API, uids map[int64]string, known *existing, keep *keeper) (uidIndex, error) {
+	out := uidIndex{byID: map[int64]packed{}, keep: keep}
+	var missing []int64
+	for _, id := range slices.Sorted(maps.Keys(uids)) {
+		if c, ok := known.find(uids[id], id); ok {
+			out.byID[id] = c
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	err := eachByID(ctx, api, missing, func(c *bangwo8.Company) { out.byID[c.UID] = keep.pack(c) })
 	if err != nil {
-		return nil, err
-	}
-	for i := range cos {
-		out[cos[i].UID] = &cos[i]
+		return uidIndex{}, err
 	}
 	return out, nil
 }
@@ -40,7 +60,7 @@ func lookupUIDs(ctx context.Context, api API, uids map[int64]string) (map[int64]
 // lookupNear finds, in one pass through the list (deleted companies included), the companies
 // whose match key a spreadsheet program may have turned into one of keys (mapping.Mangled).
 // keys are the rows' keys that found no company and may be mangled (mapping.MayBeMangled).
-func lookupNear(ctx context.Context, api API, match string, keys []string) (map[string][]*bangwo8.Company, error) {
+func lookupNear(ctx context.Context, api API, match string, keys []string, keep *keeper) (map[string][]*bangwo8.Company, error) {
 	out := map[string][]*bangwo8.Company{}
 	if len(keys) == 0 {
 		return out, nil
@@ -83,7 +103,7 @@ func lookupNear(ctx context.Context, api API, match string, keys []string) (map[
 		}
 		for _, k := range candidates {
 			if mapping.Mangled(have, k) != "" {
-				out[k] = append(out[k], &c)
+				out[k] = append(out[k], keep.unpack(keep.pack(&c)))
 			}
 		}
 	}

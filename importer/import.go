@@ -94,11 +94,12 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 				return nil
 			}
 		}
+		// Copies: a key is a piece of its row's text (a CSV line), which it would keep.
 		if rec.Key != "" {
-			keys[rec.Key] = struct{}{}
+			keys[strings.Clone(rec.Key)] = struct{}{}
 		}
 		if byUID(m, opts.Mode, rec) {
-			uids[rec.UID] = rec.Key
+			uids[rec.UID] = strings.Clone(rec.Key)
 		}
 		return nil
 	})
@@ -118,14 +119,15 @@ func importWith(ctx context.Context, api API, input string, m *mapping.Mapping, 
 	}
 	if !blocked && m.Match != "" {
 		progress(PhaseLookup, 0, len(keys))
-		r.existing, err = lookup(ctx, api, m.Match, keys, opts.Concurrency)
+		keep := keeperOf(m)
+		r.existing, err = lookup(ctx, api, m.Match, keys, opts.Concurrency, keep)
 		if err != nil {
 			return sum, fmt.Errorf("finding the existing companies: %w", err)
 		}
-		if r.ids.byUID, err = lookupUIDs(ctx, api, uids); err != nil {
+		if r.ids.byUID, err = lookupUIDs(ctx, api, uids, r.existing, keep); err != nil {
 			return sum, fmt.Errorf("finding the companies of the rows' uIds: %w", err)
 		}
-		if r.ids.near, err = lookupNear(ctx, api, m.Match, r.unmatchedMangled(keys)); err != nil {
+		if r.ids.near, err = lookupNear(ctx, api, m.Match, r.unmatchedMangled(keys), keep); err != nil {
 			return sum, err
 		}
 		progress(PhaseLookup, len(keys), len(keys))
@@ -314,7 +316,7 @@ func (r *run) putBlocked(seq int, base report.Row) {
 // no company where one is needed, several, or one where none may be.
 func (r *run) anyKeyInTrouble(keys map[string]struct{}) bool {
 	for k := range keys {
-		n := len(r.existing.get(k))
+		n := r.existing.count(k)
 		switch {
 		case n > 1:
 			return true
@@ -331,7 +333,7 @@ func (r *run) anyKeyInTrouble(keys map[string]struct{}) bool {
 // has the uId, or its key belongs to another company. uids maps each uId to the row's key.
 func (r *run) anyUIDInTrouble(uids map[int64]string) bool {
 	for uid, key := range uids {
-		if r.ids.byUID[uid] == nil {
+		if !r.ids.byUID.has(uid) {
 			return true
 		}
 		if r.keyOfAnother(key, uid) != nil {
@@ -445,7 +447,7 @@ func byUID(m *mapping.Mapping, mode Mode, rec *mapping.Record) bool {
 // when no company has the uId, or when its key belongs to another company.
 func (r *run) planByUID(t *task) error {
 	rec := t.rec
-	target := r.ids.byUID[rec.UID]
+	target := r.ids.byUID.get(rec.UID)
 	if target == nil {
 		return errors.New(r.opts.Lang.NoUID(rec.UID))
 	}
@@ -495,7 +497,7 @@ func (r *run) unmatchedMangled(keys map[string]struct{}) []string {
 	}
 	var out []string
 	for k := range keys {
-		if len(r.existing.get(k)) == 0 && mapping.MayBeMangled(k) {
+		if r.existing.count(k) == 0 && mapping.MayBeMangled(k) {
 			out = append(out, k)
 		}
 	}

@@ -49,29 +49,68 @@ func keyOf(c *bangwo8.Company, match string) string {
 func trimKey(s string) string { return strings.TrimFunc(s, unicode.IsSpace) }
 
 // existing holds the companies that have the keys of a file, deleted ones included (a row
-// can bring a deleted company back by its status column).
+// can bring a deleted company back by its status column): what the plan needs of each,
+// packed (see keeper). A key has one company as a rule; the others are in more.
 type existing struct {
 	mu    sync.Mutex
-	byKey map[string][]*bangwo8.Company
+	byKey map[string]packed
+	more  map[string][]packed
+	keep  *keeper
 }
 
-func (e *existing) add(key string, c bangwo8.Company) {
+func (e *existing) add(key string, c *bangwo8.Company) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, have := range e.byKey[key] {
-		if have.UID == c.UID {
-			return
-		}
+	first, ok := e.byKey[key]
+	switch {
+	case !ok:
+		e.byKey[strings.Clone(key)] = e.keep.pack(c)
+	case first.uid() == c.UID || slices.ContainsFunc(e.more[key], func(p packed) bool { return p.uid() == c.UID }):
+	default:
+		e.more[key] = append(e.more[key], e.keep.pack(c))
 	}
-	e.byKey[key] = append(e.byKey[key], &c)
 }
 
-func (e *existing) get(key string) []*bangwo8.Company { return e.byKey[key] }
+// all returns the packed companies that have key.
+func (e *existing) all(key string) []packed {
+	first, ok := e.byKey[key]
+	if !ok {
+		return nil
+	}
+	return append([]packed{first}, e.more[key]...)
+}
+
+// get returns the companies that have key, unpacked: the caller may keep them.
+func (e *existing) get(key string) []*bangwo8.Company {
+	var out []*bangwo8.Company
+	for _, p := range e.all(key) {
+		out = append(out, e.keep.unpack(p))
+	}
+	return out
+}
+
+// count is len(get(key)), without unpacking.
+func (e *existing) count(key string) int {
+	if _, ok := e.byKey[key]; !ok {
+		return 0
+	}
+	return 1 + len(e.more[key])
+}
+
+// find returns the company uid among those that have key.
+func (e *existing) find(key string, uid int64) (packed, bool) {
+	for _, p := range e.all(key) {
+		if p.uid() == uid {
+			return p, true
+		}
+	}
+	return "", false
+}
 
 // lookup finds the existing companies whose match field has one of keys: by id for uId,
 // one search per key for a few keys, one pass through the list for many.
-func lookup(ctx context.Context, api API, match string, keys map[string]struct{}, concurrency int) (*existing, error) {
-	ex := &existing{byKey: map[string][]*bangwo8.Company{}}
+func lookup(ctx context.Context, api API, match string, keys map[string]struct{}, concurrency int, keep *keeper) (*existing, error) {
+	ex := &existing{byKey: map[string]packed{}, more: map[string][]packed{}, keep: keep}
 	if len(keys) == 0 {
 		return ex, nil
 	}
@@ -83,10 +122,7 @@ func lookup(ctx context.Context, api API, match string, keys map[string]struct{}
 			}
 		}
 		slices.Sort(ids)
-		cos, err := showMany(ctx, api, ids)
-		for _, c := range cos {
-			ex.add(keyOf(&c, match), c)
-		}
+		err := eachByID(ctx, api, ids, func(c *bangwo8.Company) { ex.add(keyOf(c, match), c) })
 		return ex, err
 	}
 	searchable := len(keys) <= SmallLookup
@@ -102,7 +138,7 @@ func lookup(ctx context.Context, api API, match string, keys map[string]struct{}
 			}
 			if k := keyOf(&c, match); k != "" {
 				if _, ok := keys[k]; ok {
-					ex.add(k, c)
+					ex.add(k, &c)
 				}
 			}
 		}
@@ -113,8 +149,8 @@ func lookup(ctx context.Context, api API, match string, keys map[string]struct{}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		g.Go(func() error {
 			found, err := findByKey(gctx, api, match, k)
-			for _, c := range found {
-				ex.add(k, c)
+			for i := range found {
+				ex.add(k, &found[i])
 			}
 			return err
 		})
@@ -200,12 +236,22 @@ func findByKey(ctx context.Context, api API, match, key string) ([]bangwo8.Compa
 // showMany fetches companies by id, bangwo8.MaxShowMany at a time.
 func showMany(ctx context.Context, api API, ids []int64) ([]bangwo8.Company, error) {
 	var out []bangwo8.Company
+	err := eachByID(ctx, api, ids, func(c *bangwo8.Company) { out = append(out, *c) })
+	return out, err
+}
+
+// eachByID fetches companies by id, bangwo8.MaxShowMany at a time, and hands each to fn,
+// which must not keep it: only one chunk of whole companies is held at a time, however many
+// ids (each row of an exported file carries its uId).
+func eachByID(ctx context.Context, api API, ids []int64, fn func(c *bangwo8.Company)) error {
 	for chunk := range slices.Chunk(ids, bangwo8.MaxShowMany) {
 		cos, _, err := api.ShowMany(ctx, chunk)
 		if err != nil {
-			return out, fmt.Errorf("fetching companies by id: %w", err)
+			return fmt.Errorf("fetching companies by id: %w", err)
 		}
-		out = append(out, cos...)
+		for i := range cos {
+			fn(&cos[i])
+		}
 	}
-	return out, nil
+	return nil
 }

@@ -2,12 +2,18 @@ package importer
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
+	"github.com/bangwo8-etl/bangwo8-etl/bangwo8"
+	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/report"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox"
 	"github.com/bangwo8-etl/bangwo8-etl/sandbox/sandboxtest"
@@ -105,5 +111,50 @@ func TestUpsertLookupCannotDouble(t *testing.T) {
 				t.Fatalf("report %v, summary %+v", got, sum)
 			}
 		})
+	}
+}
+
+// TestKeeperKeepsWhatThePlanReads: of an existing company, the mapped fields, the name,
+// account and status are kept, copied; the rest is dropped.
+func TestKeeperKeepsWhatThePlanReads(t *testing.T) {
+	c := &bangwo8.Company{UID: 7, URL: "https://x/7.json", CompanyName: "甲公司", ServiceAccount: "acc-7", Status: bangwo8.StatusDeleted,
+		ServiceStartTime: "2020-01-02", ServiceCharge: "3.50", ServicePassword: "pw", Address: "not mapped", SupportID: 9,
+		CustomFields: []bangwo8.CustomField{{Key: "field_1", Value: bangwo8.List("北京市", "海淀区")}, {Key: "field_99", Value: bangwo8.Text("not mapped")}},
+		Extra:        map[string]json.RawMessage{"multiServiceList": json.RawMessage(`[1,2,3]`)}}
+	k := keeperOf(testMapping(t, "serviceaccount"))
+	got := k.unpack(k.pack(c))
+	want := &bangwo8.Company{UID: 7, CompanyName: "甲公司", ServiceAccount: "acc-7", Status: bangwo8.StatusDeleted,
+		ServiceStartTime: "2020-01-02", ServiceCharge: "3.50", ServicePassword: "pw",
+		CustomFields: []bangwo8.CustomField{{Key: "field_1", Value: bangwo8.List("北京市", "海淀区")}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("kept\n%+v\nwant\n%+v", got, want)
+	}
+	if unsafe.StringData(got.CompanyName) == unsafe.StringData(c.CompanyName) {
+		t.Error("the name shares its bytes with the answer's")
+	}
+}
+
+// TestKeeperRoundTrip: with every field mapped, a company comes back from its packing as it
+// was (less what no column maps: its URL, its vendor fields), whatever its values.
+func TestKeeperRoundTrip(t *testing.T) {
+	m := mapping.Default([]string{"text", "empty", "list", "one", "none"})
+	k := keeperOf(m)
+	for _, c := range []bangwo8.Company{
+		{},
+		{UID: 1, CompanyName: "甲", ServiceAccount: "00123", SupportID: 42, UserGroup: -7, ServiceStartTime: "2020-01-02", ServiceEndTime: "2021-02-03",
+			UserURL: "u", ServeNote: "多行\n备注\x00", ServiceCharge: "0.00", ServicePassword: "p", Address: "地址", CreateDT: "2020-01-01 00:00:00",
+			UpdateDT: "2020-01-02 00:00:00", TableName: "a,b", Province: "北京", City: "海淀", Status: bangwo8.StatusActive, ServiceGroupID: "3",
+			CustomFields: []bangwo8.CustomField{{Key: "text", Value: bangwo8.Text("值")}, {Key: "empty", Value: bangwo8.Text("")},
+				{Key: "list", Value: bangwo8.List("a", "", "c")}, {Key: "one", Value: bangwo8.List("x")}, {Key: "none", Value: bangwo8.List()}}},
+		{UID: 1 << 60, CompanyName: strings.Repeat("长", 300), CustomFields: []bangwo8.CustomField{{Key: "not mapped", Value: bangwo8.Text("x")}}},
+	} {
+		want := c
+		want.CustomFields = slices.DeleteFunc(slices.Clone(c.CustomFields), func(f bangwo8.CustomField) bool { return f.Key == "not mapped" })
+		if len(want.CustomFields) == 0 {
+			want.CustomFields = nil
+		}
+		if got := k.unpack(k.pack(&c)); !reflect.DeepEqual(got, &want) {
+			t.Errorf("round trip\n got %+v\nwant %+v", got, &want)
+		}
 	}
 }
