@@ -47,7 +47,7 @@ func (s *Server) handleBuilderSuggest(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+64<<10)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		uploadError(w, err)
+		uploadError(w, l, s.cfg.MaxUpload, err)
 		return
 	}
 	defer f.Close()
@@ -69,7 +69,7 @@ func (s *Server) handleBuilderSuggest(w http.ResponseWriter, r *http.Request) {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "input"+ext)
 	if err := saveUpload(path, f, s.cfg.MaxUpload); err != nil {
-		uploadError(w, err)
+		uploadError(w, l, s.cfg.MaxUpload, err)
 		return
 	}
 	t, err := sheet.OpenTable(path, sheet.TableOptions{}) // the first row that is not blank

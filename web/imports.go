@@ -55,7 +55,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+64<<10)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		uploadError(w, err)
+		uploadError(w, l, s.cfg.MaxUpload, err)
 		return
 	}
 	defer f.Close()
@@ -78,7 +78,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	u.work = filepath.Join(u.dir, "input"+ext)
 	if err := saveUpload(u.work, f, s.cfg.MaxUpload); err != nil {
 		os.RemoveAll(u.dir)
-		uploadError(w, err)
+		uploadError(w, l, s.cfg.MaxUpload, err)
 		return
 	}
 	if err := u.check(r, l); err != nil {

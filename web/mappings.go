@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"fmt"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bangwo8-etl/bangwo8-etl/lang"
 	"github.com/bangwo8-etl/bangwo8-etl/mapping"
 	"github.com/bangwo8-etl/bangwo8-etl/samples"
 )
@@ -84,24 +86,24 @@ func (s *Server) handleMappings(w http.ResponseWriter, r *http.Request) {
 // command line does, and offers it under its file name.
 func (s *Server) handleMappingUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxMappingUpload+64<<10)
+	l := s.langOf(r)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		uploadError(w, err)
+		uploadError(w, l, MaxMappingUpload, err)
 		return
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxMappingUpload+1))
-	if err != nil {
-		uploadError(w, err)
-		return
+	if err == nil && len(data) > MaxMappingUpload {
+		err = &http.MaxBytesError{Limit: MaxMappingUpload}
 	}
-	if len(data) > MaxMappingUpload {
-		fail(w, http.StatusRequestEntityTooLarge, "mapping file too large")
+	if err != nil {
+		uploadError(w, l, MaxMappingUpload, err)
 		return
 	}
 	name := filepath.Base(hdr.Filename)
 	if ext := strings.ToLower(filepath.Ext(name)); ext != ".yaml" && ext != ".yml" {
-		fail(w, http.StatusBadRequest, s.langOf(r).Pick("映射文件应是 .yaml 或 .yml", "a mapping file is .yaml or .yml"))
+		fail(w, http.StatusBadRequest, l.Pick("映射文件应是 .yaml 或 .yml", "a mapping file is .yaml or .yml"))
 		return
 	}
 	mf, err := parseMapping(name, data)
@@ -119,12 +121,14 @@ func (s *Server) handleMappingUpload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, mf)
 }
 
-// uploadError answers a multipart read error: 413 when the body was over its limit.
-func uploadError(w http.ResponseWriter, err error) {
+// uploadError answers a multipart read error: 413 when the body was over its limit of
+// limit bytes.
+func uploadError(w http.ResponseWriter, l lang.Lang, limit int64, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		fail(w, http.StatusRequestEntityTooLarge, "upload too large")
+		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf(l.Pick("文件太大（上限 %d MiB）：更大的表格请用命令行导入",
+			"file too large (at most %d MiB): import a larger sheet from the command line"), limit>>20))
 		return
 	}
-	fail(w, http.StatusBadRequest, "bad upload: "+err.Error())
+	fail(w, http.StatusBadRequest, l.Pick("上传没有成功：", "the upload failed: ")+err.Error())
 }

@@ -86,7 +86,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			fail(w, http.StatusRequestEntityTooLarge, "request too large")
+			fail(w, http.StatusRequestEntityTooLarge, "request too large") // only a script sends one
 		} else {
 			fail(w, http.StatusBadRequest, "bad request: "+err.Error())
 		}

@@ -109,9 +109,9 @@ func (s *Server) start(kind, title string, work func(ctx context.Context, run *R
 	s.mu.Lock()
 	s.runs = append(s.runs, run)
 	s.mu.Unlock()
-	var calls0 int64
+	var limited0 int64 // the pacer's 429s before the run
 	if s.cfg.Pacer != nil {
-		calls0 = s.cfg.Pacer.Stats().RateLimited
+		limited0 = s.cfg.Pacer.Stats().RateLimited
 	}
 	s.wg.Add(1)
 	go func() {
@@ -122,7 +122,7 @@ func (s *Server) start(kind, title string, work func(ctx context.Context, run *R
 			st.Finished = true
 			st.Seconds = time.Since(run.Started).Seconds()
 			if s.cfg.Pacer != nil {
-				st.RateLimited = s.cfg.Pacer.Stats().RateLimited - calls0
+				st.RateLimited = s.cfg.Pacer.Stats().RateLimited - limited0
 			}
 			if err != nil {
 				st.Error = errorText(err, s.cfg.Lang)
@@ -140,9 +140,9 @@ func (s *Server) start(kind, title string, work func(ctx context.Context, run *R
 
 // progress returns the callback a run's engine reports to.
 func (s *Server) progress(run *Run) func(tally.Progress) {
-	var calls0 int64
+	var limited0 int64
 	if s.cfg.Pacer != nil {
-		calls0 = s.cfg.Pacer.Stats().RateLimited
+		limited0 = s.cfg.Pacer.Stats().RateLimited
 	}
 	var last time.Time
 	var mu sync.Mutex
@@ -159,7 +159,7 @@ func (s *Server) progress(run *Run) func(tally.Progress) {
 		}
 		limited := int64(0)
 		if s.cfg.Pacer != nil {
-			limited = s.cfg.Pacer.Stats().RateLimited - calls0
+			limited = s.cfg.Pacer.Stats().RateLimited - limited0
 		}
 		run.update(func(st *RunState) {
 			st.Phase, st.Done, st.Total, st.Seconds = p.Phase, p.Done, p.Total, p.Elapsed.Seconds()
@@ -184,7 +184,7 @@ func (s *Server) runOf(w http.ResponseWriter, r *http.Request) (*Run, bool) {
 			return run, true
 		}
 	}
-	fail(w, http.StatusNotFound, "no such run")
+	fail(w, http.StatusNotFound, s.langOf(r).Pick("找不到这次运行（控制台重启过？）", "no such run (was the console restarted?)"))
 	return nil, false
 }
 
