@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,9 +80,18 @@ func newTab(t *testing.T) (ctx context.Context, downloads string) {
 }
 
 // waitFor waits until the JavaScript expression is true in the page.
+// A poll that starts while the page is being replaced (a navigation just ended) can lose its
+// JavaScript context; it is started again.
 func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+	var err error
+	for range 5 {
+		err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(30*time.Second)))
+		if err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+			break
+		}
+	}
+	if err != nil {
 		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body.innerText"))
 		t.Fatalf("waiting for %s: %v\nthe page shows:\n%s", what, err, body)
 	}
@@ -292,6 +302,7 @@ func TestBrowserRunGoesOnWhenThePageGoesAndStops(t *testing.T) {
 	// The sandbox holds every create until the test lets them go: the run is in flight while
 	// the page is away.
 	gate := make(chan struct{})
+	var release sync.Once
 	hold := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost {
@@ -307,6 +318,9 @@ func TestBrowserRunGoesOnWhenThePageGoesAndStops(t *testing.T) {
 	c := newConsoleOn(t, sandboxtest.NewServer(t, sandboxtest.WithConfig(func(cfg *sandbox.Config) {
 		cfg.Middleware = append(cfg.Middleware, hold)
 	})))
+	// Registered after the sandbox's cleanup, so it runs first: a failed test lets the held
+	// calls go before the sandbox waits for them.
+	t.Cleanup(func() { release.Do(func() { close(gate) }) })
 	companies := filepath.Join(t.TempDir(), samples.Companies)
 	if err := os.WriteFile(companies, sample(t, samples.Companies), 0o600); err != nil {
 		t.Fatal(err)
@@ -327,7 +341,7 @@ func TestBrowserRunGoesOnWhenThePageGoesAndStops(t *testing.T) {
 	waitFor(t, ctx, "the run again", `document.querySelector('#import-run button.stop') !== null`)
 
 	do(t, ctx, chromedp.Click(chromedp.CSS("#import-run button.stop")))
-	close(gate) // the writes in flight finish; the rest are not sent
+	release.Do(func() { close(gate) }) // the writes in flight finish; the rest are not sent
 	waitFor(t, ctx, "the stop", `document.querySelector('#import-run .result') !== null`)
 	if got := evalJS[string](t, ctx, `document.querySelector('#import-run .result').textContent`); !strings.Contains(got, "已停止") {
 		t.Errorf("the run says %q; want it stopped", got)

@@ -2,10 +2,10 @@ package web
 
 import (
 	"cmp"
-	"fmt"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
