@@ -63,3 +63,15 @@ func TestExtensionURLCheckedOrBuilt(t *testing.T) {
 		}
 	}
 }
+
+func TestNoRunStartsOnceTheConsoleCloses(t *testing.T) {
+	c := newConsole(t)
+	hc := c.browser()
+	c.web.Close()
+	if got := c.postJSON(hc, "/api/exports", exportRequest{}, nil); got != http.StatusInternalServerError {
+		t.Errorf("an export after Close: %d; want 500", got)
+	}
+	if len(c.web.runs) != 0 {
+		t.Errorf("runs after Close: %d", len(c.web.runs))
+	}
+}

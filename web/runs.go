@@ -106,14 +106,19 @@ func (s *Server) start(kind, title string, work func(ctx context.Context, run *R
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	run := &Run{ID: id, Kind: kind, Title: title, Started: time.Now(), cancel: cancel, dir: dir, changed: make(chan struct{})}
-	s.mu.Lock()
-	s.runs = append(s.runs, run)
-	s.mu.Unlock()
 	var limited0 int64 // the pacer's 429s before the run
 	if s.cfg.Pacer != nil {
 		limited0 = s.cfg.Pacer.Stats().RateLimited
 	}
+	s.mu.Lock()
+	if s.ctx.Err() != nil { // Close has begun: it waits only for the runs it saw
+		s.mu.Unlock()
+		cancel()
+		return nil, errors.New("the console is stopping")
+	}
+	s.runs = append(s.runs, run)
 	s.wg.Add(1)
+	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
 		defer cancel()

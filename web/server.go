@@ -115,7 +115,9 @@ func New(cfg Config) (*Server, error) {
 // Close stops the runs in flight (each ends as a Ctrl-C ends it on the command line: the
 // writes in flight finish, the report is written) and waits for them.
 func (s *Server) Close() error {
+	s.mu.Lock() // no run starts after this (see start)
 	s.cancel()
+	s.mu.Unlock()
 	s.wg.Wait()
 	return nil
 }
