@@ -381,3 +381,30 @@ func TestBrowserMappingBuilder(t *testing.T) {
 		t.Errorf("the base mapping's rule under the sheet's header says %q", msg)
 	}
 }
+
+func TestBrowserGridOf5000RowsIsPaged(t *testing.T) {
+	t.Parallel()
+	ctx, _ := newTab(t)
+	c := newConsole(t)
+	big := filepath.Join(t.TempDir(), "big.xlsx")
+	if err := os.WriteFile(big, workbook(t, 5000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.open(t, ctx, "import")
+	do(t, ctx,
+		chromedp.SetUploadFiles(chromedp.CSS("#upload-file"), []string{big}),
+		chromedp.SetValue(chromedp.CSS("#upload-mapping"), samples.Mapping),
+		chromedp.Click(chromedp.CSS("#upload-go")))
+	waitFor(t, ctx, "the grid", `document.querySelectorAll('#grid tbody tr').length === 100`)
+	if got := evalJS[string](t, ctx, `document.querySelector('#grid-page').textContent`); !strings.HasPrefix(got, "1 / 50") {
+		t.Errorf("pager %q", got)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS("#grid-next")))
+	waitFor(t, ctx, "page 2", `document.querySelector('#grid-page').textContent.startsWith('2 / 50')`)
+	do(t, ctx, chromedp.Click(chromedp.CSS("#grid-next")))
+	waitFor(t, ctx, "page 3", `document.querySelector('#grid-page').textContent.startsWith('3 / 50')`)
+	// The 500 rows with problems fill the first five pages; the third is all red rows.
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('#grid tr.badrow').length`); n != 100 {
+		t.Errorf("%d bad rows on page 3; want 100", n)
+	}
+}
