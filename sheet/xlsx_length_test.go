@@ -213,3 +213,23 @@ func TestScanKeepsFewBytesOfAValue(t *testing.T) {
 		t.Errorf("values %q, %v", values, err)
 	}
 }
+
+// BenchmarkCheckCellLengths is the length check of a 100,000-row workbook: the reading of
+// every sheet and the shared strings that comes before excelize opens it.
+//
+//	go test ./sheet -run '^$' -bench 'CheckCellLengths|CheckSheetXML$' -benchtime 3x
+func BenchmarkCheckCellLengths(b *testing.B) {
+	in := b.TempDir() + "/big.xlsx"
+	writeBigXLSX(b, in, 100_000)
+	b.ResetTimer()
+	for b.Loop() {
+		z, err := zip.OpenReader(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := checkCellLengths(in, &z.Reader); err != nil {
+			b.Fatal(err)
+		}
+		z.Close()
+	}
+}
