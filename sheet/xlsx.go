@@ -160,6 +160,12 @@ func isDateFormat(code string) bool {
 // gigabytes) is refused before anything is unpacked, since excelize would spool it to disk.
 const MaxUnzippedSize = 4 << 30
 
+// MaxHeldParts bounds what excelize holds in memory of a workbook: every part but the sheets'
+// XML and the shared strings, which it streams from temporary files (the styles, the
+// workbook, pictures and drawings; a sheet stored under another name too). A workbook of
+// data has a few megabytes of them.
+const MaxHeldParts = 128 << 20
+
 // checkUnzippedSize refuses a zip whose entries declare more than MaxUnzippedSize in all
 // (archive/zip stops an entry that inflates to more than it declares), then a cell longer
 // than Excel holds (checkCellLengths). A file that is not a zip is left to excelize, which
@@ -173,11 +179,17 @@ func checkUnzippedSize(path string) error {
 		return nil
 	}
 	defer z.Close()
-	var total uint64
+	var total, held uint64
 	for _, f := range z.File {
 		total += f.UncompressedSize64
 		if total > MaxUnzippedSize {
 			return fmt.Errorf("the workbook would unpack to more than %d GiB (a zip bomb?); refused", MaxUnzippedSize>>30)
+		}
+		if name := strings.ToLower(strings.TrimPrefix(f.Name, "/")); !strings.HasPrefix(name, "xl/worksheets/sheet") && name != "xl/sharedstrings.xml" {
+			held += f.UncompressedSize64
+		}
+		if held > MaxHeldParts {
+			return fmt.Errorf("the workbook's parts other than its sheets' cells (styles, pictures, drawings) unpack to more than %d MiB, which would be held in memory; refused: save the sheet without its pictures, or as CSV", MaxHeldParts>>20)
 		}
 	}
 	return checkCellLengths(path, &z.Reader)

@@ -299,7 +299,8 @@ func checkCellLengths(file string, z *zip.Reader) error {
 	names := sheetNames(z)
 	for _, f := range z.File {
 		part := strings.TrimPrefix(f.Name, "/")
-		if !strings.HasPrefix(strings.ToLower(part), "xl/worksheets/") || !strings.HasSuffix(strings.ToLower(part), ".xml") {
+		lower := strings.ToLower(part)
+		if _, named := names[part]; !named && (!strings.HasPrefix(lower, "xl/worksheets/") || !strings.HasSuffix(lower, ".xml")) {
 			continue
 		}
 		sheet := names[part]

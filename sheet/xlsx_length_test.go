@@ -233,3 +233,53 @@ func BenchmarkCheckCellLengths(b *testing.B) {
 		z.Close()
 	}
 }
+
+// TestPartsHeldInMemoryBounded: a workbook whose parts excelize would hold in memory (here a
+// sheet stored outside xl/worksheets/, named by the workbook's relations) unpack to more than
+// MaxHeldParts is refused before they are read; a long cell in such a sheet is refused too.
+func TestPartsHeldInMemoryBounded(t *testing.T) {
+	write := func(path string, sheetPart string, sheetXML func(w io.Writer)) {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		z := zip.NewWriter(f)
+		part := func(name, text string, more func(w io.Writer)) {
+			w, err := z.Create(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(w, text)
+			if more != nil {
+				more(w)
+			}
+		}
+		part("[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/`+sheetPart+`" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`, nil)
+		part("_rels/.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`, nil)
+		part("xl/workbook.xml", `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="数据" sheetId="1" r:id="rId1"/></sheets></workbook>`, nil)
+		part("xl/_rels/workbook.xml.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/`+sheetPart+`"/></Relationships>`, nil)
+		part(sheetPart, `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`, func(w io.Writer) {
+			sheetXML(w)
+			io.WriteString(w, `</sheetData></worksheet>`)
+		})
+		if err := z.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := tempPath(t, "long.xlsx")
+	write(long, "xl/data/a.xml", xmlText(`<row r="1"><c r="A1" t="inlineStr"><is><t>`+repeated("长", MaxCellChars+1)+`</t></is></c></row>`))
+	if _, err := OpenXLSX(long, ""); err == nil || !strings.Contains(err.Error(), "cell A1 holds more than") {
+		t.Errorf("a long cell in a sheet outside xl/worksheets: %v", err)
+	}
+	big := tempPath(t, "big.xlsx")
+	write(big, "xl/data/a.xml", func(w io.Writer) {
+		row := []byte(`<row><c t="inlineStr"><is><t>` + repeated("x", 1000) + `</t></is></c></row>`)
+		for n := 0; n <= MaxHeldParts; n += len(row) {
+			w.Write(row)
+		}
+	})
+	if _, err := OpenXLSX(big, ""); err == nil || !strings.Contains(err.Error(), "which would be held in memory") {
+		t.Errorf("a sheet of %d MiB outside xl/worksheets: %v", MaxHeldParts>>20, err)
+	}
+}
