@@ -79,11 +79,55 @@ func NewCSV(name string, r io.ReadSeeker) (*CSV, error) {
 	case EncodingGBK:
 		text = transform.NewReader(text, simplifiedchinese.GB18030.NewDecoder())
 	}
-	cr := csv.NewReader(text)
+	cr := csv.NewReader(&recordLimit{r: text, max: MaxRecordBytes, line: 1})
 	cr.FieldsPerRecord = -1 // people leave trailing cells off; the mapping reads what is there
 	cr.ReuseRecord = true
 	cr.LazyQuotes = false
 	return &CSV{name: name, r: cr, encoding: enc}, nil
+}
+
+// MaxRecordBytes bounds a CSV record (a row, its quoted line breaks included): encoding/csv
+// holds a whole record, so one of 600 MB would take gigabytes. A row of Excel's 16,384
+// columns of full cells is larger, but no sheet of companies is.
+const MaxRecordBytes = 4 << 20
+
+// recordLimit passes CSV text through, ending it with an error at the first record longer
+// than max bytes: quotes are followed, so a line break inside a quoted cell does not end a
+// record ("" inside quotes toggles twice).
+type recordLimit struct {
+	r      io.Reader
+	max    int
+	n      int  // bytes of the record so far
+	quoted bool // inside a quoted cell
+	line   int  // the line the record starts on
+	at     int  // the line being read
+}
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		switch c {
+		case '"':
+			l.quoted = !l.quoted
+		case '\n':
+			l.at++
+			if !l.quoted {
+				l.n, l.line = 0, l.at+1
+				continue
+			}
+		}
+		if l.n++; l.n > l.max {
+			return i, &recordTooLong{line: max(l.line, 1), max: l.max}
+		}
+	}
+	return n, err
+}
+
+// recordTooLong is the error of a CSV record longer than MaxRecordBytes.
+type recordTooLong struct{ line, max int }
+
+func (e *recordTooLong) Error() string {
+	return fmt.Sprintf("the row starting on line %d is longer than %d MiB (a cell holds at most %d characters): not a sheet of companies; refused before reading it whole", e.line, e.max>>20, MaxCellChars)
 }
 
 // detectEncoding reads r to its end and tells its encoding: a UTF-8 byte order mark, valid
@@ -140,6 +184,10 @@ func (s *CSV) Next() (int, []string, error) {
 		return 0, nil, io.EOF
 	}
 	if err != nil {
+		var long *recordTooLong
+		if errors.As(err, &long) {
+			return 0, nil, &InputError{File: s.name, Line: long.line, Err: long}
+		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			return 0, nil, &InputError{File: s.name, Line: pe.Line, Column: pe.Column, Err: pe.Err}

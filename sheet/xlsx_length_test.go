@@ -283,3 +283,30 @@ func TestPartsHeldInMemoryBounded(t *testing.T) {
 		t.Errorf("a sheet of %d MiB outside xl/worksheets: %v", MaxHeldParts>>20, err)
 	}
 }
+
+// TestCSVRecordBounded: a CSV row longer than MaxRecordBytes is refused with the line it
+// starts on, quoted line breaks and quotes inside it counted as part of it; rows under the
+// limit read as before.
+func TestCSVRecordBounded(t *testing.T) {
+	big := `"` + strings.Repeat("长\n\"\"", MaxRecordBytes/5) + `"`
+	for _, tt := range []struct {
+		name, text, want string
+	}{
+		{"short rows", "a,b\n\"x\ny\",\"\"\"q\"\"\"\n", ""},
+		{"a quoted cell past the limit", "a,b\n1,2\n" + big + ",x\n", "line 3: the row starting on line 3 is longer than 4 MiB"},
+		{"an unquoted cell past the limit", "a\n" + strings.Repeat("x", MaxRecordBytes+1), "line 2: the row starting on line 2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := NewCSV("in.csv", strings.NewReader(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for err == nil {
+				_, _, err = src.Next()
+			}
+			if tt.want == "" && err != io.EOF || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -93,7 +93,31 @@ func TestValidateRefusesHugeCell(t *testing.T) {
 			}
 		}
 	}
+	// A CSV row of 20 MB: refused before encoding/csv holds it.
+	in := e.path("huge.csv")
+	writeHugeCellCSV(t, in, 20<<20)
+	code, _, stderr := e.run(context.Background(), "validate", "--in", in, "--mapping", e.mappingPth, "--report", e.path("report.xlsx"))
+	if code == exitOK || !strings.Contains(stderr, "line 2: the row starting on line 2 is longer than 4 MiB") {
+		t.Errorf("csv: exit %d\n%s", code, stderr)
+	}
 	if n := e.posts.Load() + e.puts.Load(); n != 0 {
 		t.Errorf("%d writes sent", n)
 	}
+}
+
+// writeHugeCellCSV writes a CSV of the import's header and one row whose 公司名称 is size
+// bytes, streamed.
+func writeHugeCellCSV(t testing.TB, path string, size int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	io.WriteString(f, strings.Join(importHeader, ",")+"\n")
+	chunk := bytes.Repeat([]byte("x"), 64<<10)
+	for n := size; n > 0; n -= len(chunk) {
+		f.Write(chunk[:min(n, len(chunk))])
+	}
+	io.WriteString(f, ",acc-1,,,\n")
 }
