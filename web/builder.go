@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,14 +73,18 @@ func (s *Server) handleBuilderSuggest(w http.ResponseWriter, r *http.Request) {
 		uploadError(w, l, s.cfg.MaxUpload, err)
 		return
 	}
-	t, err := sheet.OpenTable(path, sheet.TableOptions{}) // the first row that is not blank
+	// The header row: the first of the top rows with a header of the base mapping (a title
+	// row often sits above it), else the first row that is not blank.
+	m := base.m
+	t, err := sheet.OpenTable(path, sheet.TableOptions{IsHeader: func(cells []string) bool {
+		return slices.ContainsFunc(cells, func(c string) bool { return m.ColumnByHeader(c) != nil })
+	}})
 	if err != nil {
 		fail(w, http.StatusBadRequest, strings.ReplaceAll(err.Error(), path, filepath.Base(hdr.Filename)))
 		return
 	}
 	header := t.Header
 	t.Close()
-	m := base.m
 	near := map[string]string{} // sheet header -> the field whose header it almost is
 	_, problems := m.Bind(header, mapping.ReadOptions{})
 	for _, p := range problems {
@@ -132,6 +137,10 @@ func (s *Server) handleBuilderSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if ext := strings.ToLower(filepath.Ext(name)); ext != ".yaml" && ext != ".yml" {
 		name += ".yaml"
+	}
+	if !slices.ContainsFunc(req.Columns, func(c builderColumn) bool { return c.Field != "" }) {
+		fail(w, http.StatusBadRequest, l.Pick("还没有给任何一列选字段", "no header is matched to a field yet"))
+		return
 	}
 	data, err := buildMapping(base, req.Columns)
 	if err != nil {

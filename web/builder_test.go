@@ -14,7 +14,7 @@ import (
 func TestBuilderSuggestsAndBuildsAMappingForTheSheet(t *testing.T) {
 	c := newConsole(t)
 	hc := c.browser()
-	csv := []byte("公司名称,服务帐号,公司网址,内部编号\n甲公司,jia_01,https://jia.example.com,7\n乙公司,yi_02,,8\n")
+	csv := []byte("2024 年客户名单,,,\n公司名称,服务帐号,公司网址,内部编号\n甲公司,jia_01,https://jia.example.com,7\n乙公司,yi_02,,8\n")
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	fw, _ := mw.CreateFormFile("file", "ours.csv")
