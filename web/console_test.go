@@ -300,9 +300,23 @@ func TestHostileSheetsAreRefusedAsOnTheCommandLine(t *testing.T) {
 		"header.csv":     []byte("名字,账号\n甲,a\n"), // the mapping's headers are not there
 		"notes.txt":      []byte("公司名称\n"),
 	} {
-		var answer map[string]string
-		if got := c.upload(hc, name, data, "mapping.yaml", &answer); got != http.StatusBadRequest {
-			t.Errorf("%s: %d; want 400", name, got)
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+		mw.WriteField("mapping", "mapping.yaml")
+		mw.Close()
+		res, err := hc.Post(c.srv.URL+"/api/imports", mw.FormDataContentType(), &b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %s; want 400", name, res.Status)
+		}
+		if bytes.Contains(body, []byte(c.web.cfg.Dir)) {
+			t.Errorf("%s: the answer shows the console's files: %s", name, body)
 		}
 	}
 	// Nothing of the refused uploads is left behind.

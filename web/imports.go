@@ -83,13 +83,19 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := u.check(r, l); err != nil {
 		os.RemoveAll(u.dir)
-		fail(w, http.StatusBadRequest, err.Error())
+		fail(w, http.StatusBadRequest, u.say(err))
 		return
 	}
 	s.mu.Lock()
 	s.uploads[id] = u
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, u.page(0, defaultPageRows, l))
+}
+
+// say is an error about the upload as the person knows it: by the name they uploaded, not the
+// console's copy.
+func (u *upload) say(err error) string {
+	return strings.ReplaceAll(strings.ReplaceAll(err.Error(), u.work, u.name), u.dir+string(filepath.Separator), "")
 }
 
 // saveUpload copies an upload to path, refusing one over max bytes.
@@ -259,7 +265,7 @@ func (s *Server) handleFix(w http.ResponseWriter, r *http.Request) {
 	}
 	u.mu.Unlock()
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		fail(w, http.StatusBadRequest, u.say(err))
 		return
 	}
 	size := req.Size
@@ -399,7 +405,7 @@ func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	sum, err := importer.Import(r.Context(), s.cfg.Client, input, u.mf.m, opts)
 	if err != nil {
-		fail(w, http.StatusBadRequest, strings.ReplaceAll(errorText(err, l), input, u.name))
+		fail(w, http.StatusBadRequest, strings.ReplaceAll(errorText(err, l), input, u.name)) // the file the person named
 		return
 	}
 	lookups := 0
