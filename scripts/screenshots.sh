@@ -49,7 +49,8 @@ if ! command -v chromium >/dev/null || ! command -v pngquant >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium pngquant fonts-wqy-zenhei >/dev/null
 fi
-go test ./web -run '^TestBrowserScreenshots$' -count=1 -args -screenshots "$out/console"
+# go test runs in the package's directory: the flag takes an absolute path.
+go test ./web -run '^TestBrowserScreenshots$' -count=1 -args -screenshots "$(cd "$out" && pwd)/console"
 mkdir -p docs/console
 for f in "$out"/console/*.png; do
   pngquant --force --quality 60-85 --output "docs/console/$(basename "$f")" "$f"
