@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 
@@ -34,14 +35,15 @@ type checker struct {
 	firstUID map[int64]int // uId -> the first row that has it
 	header   []string      // the header row, to name columns in cell problems
 	width    int           // CSV: the header's columns, beyond which no cell may hold a value; 0 for xlsx
-	// twins counts the rows without a key by what they write (contentDigest): a repeat is
+	// twins counts the rows without a key by what they write (the first 8 bytes of
+	// contentDigest: about 40 bytes a row, a collision once in billions of files): a repeat is
 	// invalid, or a twin numbered in Record.Twin when the mapping allows duplicates.
-	twins     map[[16]byte]twin
+	twins     map[uint64]twin
 	allowDups bool
 }
 
 // twin is the first row with some values, and how many rows had them so far.
-type twin struct{ first, count int }
+type twin struct{ first, count int32 }
 
 // openTable opens the table of input that m reads: the sheet m names (or the first visible
 // one whose header m reads) and its header row, the first of the top rows that m can bind.
@@ -71,7 +73,7 @@ func bind(t *sheet.Table, name string, m *mapping.Mapping) (*checker, []mapping.
 			Value: t.Missing, Header: src.Sheet(), Message: t.Note})
 	}
 	c := &checker{binding: b, match: m.MatchColumn(), keyIndex: -1, firstRow: map[string]int{}, header: header,
-		twins: map[[16]byte]twin{}, allowDups: m.AllowDuplicates}
+		twins: map[uint64]twin{}, allowDups: m.AllowDuplicates}
 	if _, isCSV := src.(*sheet.CSV); isCSV {
 		// A CSV cell beyond the header is a row shifted by an unquoted comma; in a workbook it
 		// is a note beside the table, and is ignored.
@@ -124,7 +126,8 @@ func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Pro
 		c.firstUID[rec.UID] = row
 	}
 	if rec != nil && rec.Key == "" && rec.UID == 0 {
-		d := contentDigest(rec)
+		digest := contentDigest(rec)
+		d := binary.LittleEndian.Uint64(digest[:8])
 		tw := c.twins[d]
 		if tw.count > 0 && !c.allowDups {
 			return nil, []mapping.Problem{{
@@ -133,11 +136,11 @@ func (c *checker) check(row int, cells []string) (*mapping.Record, []mapping.Pro
 			}}
 		}
 		if tw.count == 0 {
-			tw.first = row
+			tw.first = int32(row)
 		}
 		tw.count++
 		c.twins[d] = tw
-		rec.Twin = tw.count
+		rec.Twin = int(tw.count)
 	}
 	if rec == nil || rec.Key == "" || c.match == nil {
 		return rec, problems
