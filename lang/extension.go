@@ -37,7 +37,7 @@ func (l Lang) ExtensionWords(key string) string {
 		"warning":     {"警告", "warning"},
 		"fix":         {"改法", "fix"},
 		"detail":      {"详情", ""},
-		"ok":          {"检查通过：%d 个警告", "ok: %d warnings"},
+		"ok":          {"检查通过：%d 个警告", "ok: %d warning(s)"},
 		"table":       {"资产表", "table"},
 		"fills":       {"填写", "fills"},
 		"filter":      {"筛选", "filter"},

@@ -55,7 +55,7 @@ func TestExtensionCheck(t *testing.T) {
 		want []string // substrings of stdout
 	}{
 		{"good url", []string{page + "tableName=devices&cPara=model:company_model,_id:company_asset&filter=ownerType:company,owner:{ {company.companyId} }"},
-			exitOK, []string{"note: the cPara targets were not checked against a mapping", "ok: 0 warnings", "table: tableName devices", "fills: company_asset <- _id (the picked asset's id)",
+			exitOK, []string{"note: the cPara targets were not checked against a mapping", "ok: 0 warning(s)", "table: tableName devices", "fills: company_asset <- _id (the picked asset's id)",
 				`filter: owner equals "{ {company.companyId} }"`, "display: all columns",
 				"url: " + page + "tableName=devices&cPara=model:company_model,_id:company_asset&filter=ownerType:company,owner:%7B%7Bcompany.companyId%7D%7D"}},
 		{"percent-encoded with both ids", []string{page + "tableId=7&tableName=devices&cPara=model%3Acompany_model&filter=model%3AX2"},
@@ -67,9 +67,9 @@ func TestExtensionCheck(t *testing.T) {
 			exitUsage, []string{"error [table_required]", "error [cpara_pair] cPara \"model\"", "error [owner_type]", "    fix: "}},
 		{"targets against a mapping", []string{"tableName=d&cPara=a:company_model,b:region,c:nowhere", "--mapping", mappingPath},
 			exitUsage, []string{`error [cpara_target] cPara "b:region": the column "区域" is type cascade`, `"c:nowhere": the mapping has no column of custom.nowhere`}},
-		{"mapping file", []string{mappingPath}, exitOK, []string{"ok: 0 warnings", "display: model, city"}},
+		{"mapping file", []string{mappingPath}, exitOK, []string{"ok: 0 warning(s)", "display: model, city"}},
 		{"full-width punctuation", []string{"tableName=devices&cPara=model：company_model，_id:company_asset"},
-			exitOK, []string{"warning [full_width] cPara", "fix: type half-width punctuation: cPara=model:company_model,_id:company_asset", "ok: 1 warnings"}},
+			exitOK, []string{"warning [full_width] cPara", "fix: type half-width punctuation: cPara=model:company_model,_id:company_asset", "ok: 1 warning(s)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
