@@ -179,6 +179,21 @@ func checkSheetXML(ctx context.Context, file, sheet string, dates *dateScan) err
 
 // sheetPart finds the zip path of a sheet's XML through xl/workbook.xml and its relations.
 func sheetPart(z *zip.Reader, sheet string) (string, error) {
+	parts, err := sheetParts(z)
+	if err != nil {
+		return "", err
+	}
+	for part, name := range parts {
+		if name == sheet {
+			return part, nil
+		}
+	}
+	return "", fmt.Errorf("the workbook names no part for sheet %q", sheet)
+}
+
+// sheetParts maps the zip path of each sheet's XML to the sheet's name, as xl/workbook.xml
+// and its relations say.
+func sheetParts(z *zip.Reader) (map[string]string, error) {
 	var wb struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -192,25 +207,24 @@ func sheetPart(z *zip.Reader, sheet string) (string, error) {
 		} `xml:"Relationship"`
 	}
 	if err := decodePart(z, "xl/workbook.xml", &wb); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := decodePart(z, "xl/_rels/workbook.xml.rels", &rels); err != nil {
-		return "", err
+		return nil, err
 	}
+	parts := map[string]string{}
 	for _, s := range wb.Sheets {
-		if s.Name != sheet {
-			continue
-		}
 		for _, r := range rels.Rels {
 			if r.ID == s.RID {
+				target := path.Join("xl", r.Target)
 				if strings.HasPrefix(r.Target, "/") {
-					return strings.TrimPrefix(r.Target, "/"), nil
+					target = strings.TrimPrefix(r.Target, "/")
 				}
-				return path.Join("xl", r.Target), nil
+				parts[target] = s.Name
 			}
 		}
 	}
-	return "", fmt.Errorf("the workbook names no part for sheet %q", sheet)
+	return parts, nil
 }
 
 // decodePart decodes a small XML part of the workbook (at most 16 MiB of it).

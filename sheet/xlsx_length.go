@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strconv"
 	"strings"
 
@@ -361,32 +360,9 @@ func zipEntry(z *zip.Reader, name string) *zip.File {
 // sheetNames maps the zip path of each sheet's XML to the sheet's name; empty when the
 // workbook does not say (the path then names the sheet).
 func sheetNames(z *zip.Reader) map[string]string {
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	names := map[string]string{}
-	if decodePart(z, "xl/workbook.xml", &wb) != nil || decodePart(z, "xl/_rels/workbook.xml.rels", &rels) != nil {
-		return names
-	}
-	for _, s := range wb.Sheets {
-		for _, r := range rels.Rels {
-			if r.ID == s.RID {
-				target := path.Join("xl", r.Target)
-				if strings.HasPrefix(r.Target, "/") {
-					target = strings.TrimPrefix(r.Target, "/")
-				}
-				names[target] = s.Name
-			}
-		}
+	names, err := sheetParts(z)
+	if err != nil {
+		return map[string]string{}
 	}
 	return names
 }

@@ -45,23 +45,11 @@ type builderAnswer struct {
 // header, else the one the mapping's near-miss check names (服务帐号 for 服务账号).
 func (s *Server) handleBuilderSuggest(w http.ResponseWriter, r *http.Request) {
 	l := s.langOf(r)
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+64<<10)
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		uploadError(w, l, s.cfg.MaxUpload, err)
+	f, hdr, ext, base, ok := s.sheetUpload(w, r, l)
+	if !ok {
 		return
 	}
 	defer f.Close()
-	base, ok := s.mappingNamed(r.FormValue("mapping"))
-	if !ok {
-		fail(w, http.StatusBadRequest, l.Pick("请选择映射文件", "choose a mapping"))
-		return
-	}
-	ext := strings.ToLower(filepath.Ext(hdr.Filename))
-	if ext != ".xlsx" && ext != ".xlsm" && ext != ".csv" {
-		fail(w, http.StatusBadRequest, l.Pick("只能上传 .xlsx 或 .csv 文件", "upload an .xlsx or .csv file"))
-		return
-	}
 	dir, err := os.MkdirTemp(s.cfg.Dir, "builder-")
 	if err != nil {
 		fail(w, http.StatusInternalServerError, err.Error())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -48,27 +49,40 @@ type gridRow struct {
 	Note  string         `json:"note,omitempty"` // problems of the row not at a column of the sheet
 }
 
-// handleUpload takes a sheet (multipart "file") and a mapping name ("mapping") and answers
-// the first page of its grid.
-func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
-	l := s.langOf(r)
+// sheetUpload reads the form of a sheet upload: the sheet (multipart "file", .xlsx, .xlsm or
+// .csv, within the upload limit) and a mapping by name ("mapping"). On a problem it has
+// answered the request and reports false; else the caller closes the file.
+func (s *Server) sheetUpload(w http.ResponseWriter, r *http.Request, l lang.Lang) (multipart.File, *multipart.FileHeader, string, *mappingFile, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+64<<10)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		uploadError(w, l, s.cfg.MaxUpload, err)
-		return
+		return nil, nil, "", nil, false
 	}
-	defer f.Close()
 	mf, ok := s.mappingNamed(r.FormValue("mapping"))
 	if !ok {
+		f.Close()
 		fail(w, http.StatusBadRequest, l.Pick("请选择映射文件", "choose a mapping"))
-		return
+		return nil, nil, "", nil, false
 	}
 	ext := strings.ToLower(filepath.Ext(hdr.Filename))
 	if ext != ".xlsx" && ext != ".xlsm" && ext != ".csv" {
+		f.Close()
 		fail(w, http.StatusBadRequest, l.Pick("只能上传 .xlsx 或 .csv 文件", "upload an .xlsx or .csv file"))
+		return nil, nil, "", nil, false
+	}
+	return f, hdr, ext, mf, true
+}
+
+// handleUpload takes a sheet (multipart "file") and a mapping name ("mapping") and answers
+// the first page of its grid.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+	l := s.langOf(r)
+	f, hdr, ext, mf, ok := s.sheetUpload(w, r, l)
+	if !ok {
 		return
 	}
+	defer f.Close()
 	id := s.nextID("u")
 	u := &upload{id: id, name: filepath.Base(hdr.Filename), dir: filepath.Join(s.cfg.Dir, "uploads", id), mf: mf}
 	if err := os.MkdirAll(u.dir, 0o700); err != nil {
@@ -352,6 +366,27 @@ type importRequest struct {
 	SkipInvalid bool   `json:"skip_invalid"`
 }
 
+// importRequestOf reads the upload and the import request (mode, skip invalid) of a plan or
+// a run, and the options both give the importer. On a problem it has answered the request
+// and reports false.
+func (s *Server) importRequestOf(w http.ResponseWriter, r *http.Request) (*upload, importer.Options, lang.Lang, bool) {
+	l := s.langOf(r)
+	u, ok := s.uploadOf(w, r)
+	if !ok {
+		return nil, importer.Options{}, l, false
+	}
+	var req importRequest
+	if !readJSON(w, r, &req) {
+		return nil, importer.Options{}, l, false
+	}
+	opts, err := s.importOptions(u, req, l)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return nil, importer.Options{}, l, false
+	}
+	return u, opts, l, true
+}
+
 func (s *Server) importOptions(u *upload, req importRequest, l lang.Lang) (importer.Options, error) {
 	mode := importer.DefaultMode(u.mf.m)
 	if req.Mode != "" {
@@ -380,18 +415,8 @@ type planAnswer struct {
 }
 
 func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.uploadOf(w, r)
+	u, opts, l, ok := s.importRequestOf(w, r)
 	if !ok {
-		return
-	}
-	var req importRequest
-	if !readJSON(w, r, &req) {
-		return
-	}
-	l := s.langOf(r)
-	opts, err := s.importOptions(u, req, l)
-	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	var plan, problems bytes.Buffer

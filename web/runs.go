@@ -299,18 +299,8 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
 // handleImportRun starts the import of an upload: the run of the plan the page showed, with
 // a journal (for undo) and a workbook report.
 func (s *Server) handleImportRun(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.uploadOf(w, r)
+	u, opts, l, ok := s.importRequestOf(w, r)
 	if !ok {
-		return
-	}
-	var req importRequest
-	if !readJSON(w, r, &req) {
-		return
-	}
-	l := s.langOf(r)
-	opts, err := s.importOptions(u, req, l)
-	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	u.mu.Lock()
