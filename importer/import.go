@@ -320,7 +320,7 @@ func (r *run) anyKeyInTrouble(keys map[string]struct{}) bool {
 		switch {
 		case n > 1:
 			return true
-		case n == 0 && (r.opts.Mode == ModeUpdate || r.m.Match == "uId"):
+		case n == 0 && (r.opts.Mode == ModeUpdate || r.m.Match == string(field.UID)):
 			return true
 		case n == 1 && r.opts.Mode == ModeCreate:
 			return true
