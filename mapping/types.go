@@ -272,6 +272,9 @@ func canonicalDecimal(s string) (string, bool) {
 			return "", false
 		}
 		f, _ := r.Float64()
+		if math.IsInf(f, 0) {
+			return "", false // 1E700: no amount, and no double to write it as
+		}
 		t = strconv.FormatFloat(f, 'f', -1, 64)
 	case !decimalRE.MatchString(t):
 		return "", false

@@ -48,6 +48,7 @@ func TestConvertTypes(t *testing.T) {
 		{TypeDecimal, "1,23", "", RuleDecimal},
 		{TypeDecimal, "12元", "", RuleDecimal},
 		{TypeDecimal, "NaN", "", RuleDecimal},
+		{TypeDecimal, "1E700", "", RuleDecimal}, // past a double: was written as "+Inf"
 		{TypeDate, "2017/1/1", "2017-01-01", ""},
 		{TypeDate, "2017-02-31", "", RuleDate},
 		{TypeDateTime, "2018/2/3 0:00", "2018-02-03 00:00:00", ""},
