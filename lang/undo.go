@@ -5,7 +5,7 @@ package lang
 
 // undoWords says, per state, what undo will do (a plan) and what it did (a report), in both
 // languages.
-var undoWords = map[string]struct{ zhPlan, enPlan, zhDone, enDone string }{
+var undoWords = map[string]planDoneWords{
 	"restore":          {"恢复", "restore", "已恢复", "restored"},
 	"already_restored": {"已是导入前的值", "already as before", "已是导入前的值", "already as before"},
 	"conflict": {"冲突：导入后又被改过，不覆盖", "conflict: changed again since the import, left alone",
@@ -21,19 +21,10 @@ var undoWords = map[string]struct{ zhPlan, enPlan, zhDone, enDone string }{
 }
 
 // UndoState is the word for what undo will do (plan) or did with a field or a company.
-func (l Lang) UndoState(state string, plan bool) string {
-	w, ok := undoWords[state]
-	switch {
-	case !ok:
-		return state
-	case plan:
-		return l.Pick(w.zhPlan, w.enPlan)
-	}
-	return l.Pick(w.zhDone, w.enDone)
-}
+func (l Lang) UndoState(state string, plan bool) string { return l.planOrDone(undoWords, state, plan) }
 
 // undoCounts are the short words of the counts that end a plan, per state: planned, done.
-var undoCounts = map[string]struct{ zhPlan, enPlan, zhDone, enDone string }{
+var undoCounts = map[string]planDoneWords{
 	"restore":          {"恢复", "restore", "已恢复", "restored"},
 	"already_restored": {"已是导入前的值", "already as before", "已是导入前的值", "already as before"},
 	"conflict":         {"冲突", "conflicts", "冲突", "conflicts"},
@@ -47,8 +38,12 @@ var undoCounts = map[string]struct{ zhPlan, enPlan, zhDone, enDone string }{
 }
 
 // UndoCount is the short word for a count of a state at the end of a plan (plan) or a result.
-func (l Lang) UndoCount(state string, plan bool) string {
-	w, ok := undoCounts[state]
+func (l Lang) UndoCount(state string, plan bool) string { return l.planOrDone(undoCounts, state, plan) }
+
+// planOrDone looks state up in words and picks the plan's or the result's word in l; a state
+// without words is itself.
+func (l Lang) planOrDone(words map[string]planDoneWords, state string, plan bool) string {
+	w, ok := words[state]
 	switch {
 	case !ok:
 		return state
@@ -57,6 +52,9 @@ func (l Lang) UndoCount(state string, plan bool) string {
 	}
 	return l.Pick(w.zhDone, w.enDone)
 }
+
+// planDoneWords are a state's words in a plan and in a result, in Chinese and English.
+type planDoneWords struct{ zhPlan, enPlan, zhDone, enDone string }
 
 // UndoReportHeader names the columns of an undo report.
 func (l Lang) UndoReportHeader() []string {

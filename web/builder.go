@@ -140,13 +140,7 @@ func (s *Server) handleBuilderSave(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	s.mu.Lock()
-	if old, ok := s.mappings[name]; ok && old.BuiltIn {
-		name = "built-" + name // a sample keeps its name
-		mf.Name = name
-	}
-	s.mappings[name] = mf
-	s.mu.Unlock()
+	s.addMapping(mf, "built-")
 	writeJSON(w, http.StatusOK, map[string]string{"name": mf.Name, "yaml": string(data)})
 }
 

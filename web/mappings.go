@@ -111,14 +111,19 @@ func (s *Server) handleMappingUpload(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	s.mu.Lock()
-	if old, ok := s.mappings[name]; ok && old.BuiltIn {
-		name = "upload-" + name // a sample keeps its name
-		mf.Name = name
-	}
-	s.mappings[name] = mf
-	s.mu.Unlock()
+	s.addMapping(mf, "upload-")
 	writeJSON(w, http.StatusOK, mf)
+}
+
+// addMapping offers mf under its name; one that a built-in sample has is given prefix first,
+// so that a sample keeps its name.
+func (s *Server) addMapping(mf *mappingFile, prefix string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.mappings[mf.Name]; ok && old.BuiltIn {
+		mf.Name = prefix + mf.Name
+	}
+	s.mappings[mf.Name] = mf
 }
 
 // uploadError answers a multipart read error: 413 when the body was over its limit of
